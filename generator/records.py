@@ -1,0 +1,116 @@
+"""Typed, frozen records handed from one pipeline stage to the next.
+
+Every stage takes records and returns records; no stage passes dict bags.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release as received, read from one file in content/releases/."""
+
+    source_file: str  # path relative to content/releases/, posix separators
+    sha256: str  # of the raw bytes
+    date: dt.date  # release date from the header
+    kind: str  # "News release"
+    distributor: str  # "Public"
+    distributed_at: dt.datetime  # timezone-aware, in the site's timezone
+    paragraphs: tuple[str, ...]  # body paragraphs, byline and boilerplate removed
+    byline: str = ""  # "Ned Price, Department Spokesperson", when the release opens with one
+    dateline: str = ""  # "Washington, D.C." line under a byline, when present
+    headline: str = ""  # a headline the release itself gives, when it has one
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str  # fullest form of the name as written
+    role: str = ""  # role as written near a mention, "" when none
+    paragraph: int = 0  # index in Release.paragraphs of the first mention
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str  # fullest form as written
+    aliases: tuple[str, ...] = ()
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str  # the quoted words, without the quotation marks
+    speaker: str  # person or organisation; "" when the text does not say
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: int | float  # 200; "$1.2 billion" -> 1200000000; "2.5%" -> 2.5
+    unit: str  # "USD", "percent", "km", ... or "" for a plain count
+    object: str  # what is counted: "ballistic missiles"
+    text: str  # the words as written: "about 200 ballistic missiles"
+    qualifier: str = ""  # "about", "more than", ...
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the annotator derives from one release; pure data."""
+
+    title: str
+    title_source: str  # "release" when the release gives a headline, else "derived"
+    summary: str
+    issuer: str
+    topics: tuple[str, ...]  # taxonomy slugs, most central first
+    people: tuple[Person, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2
+    orgs: tuple[Org, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One entry of the site's taxonomy, with its editable match rules."""
+
+    slug: str
+    name: str
+    description: str = ""
+    # (term, weight): a case-insensitive word or phrase; a trailing "*" matches any word ending
+    keywords: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """An annotated Markdown file as read back from content/annotated/."""
+
+    path: str  # relative to content/annotated/, posix separators, e.g. "2024/2024-10-28-x.md"
+    slug: str  # the file stem: "2024-10-28-x"
+    source_file: str
+    source_sha256: str
+    title: str
+    title_source: str
+    date: dt.date
+    distributed_at: dt.datetime
+    kind: str
+    distributor: str
+    issuer: str
+    week: str  # "2024-W44"
+    topics: tuple[str, ...]
+    summary: str
+    people: tuple[Person, ...]
+    countries: tuple[str, ...]
+    orgs: tuple[Org, ...]
+    quotes: tuple[Quote, ...]
+    figures: tuple[Figure, ...]
+    body: str  # Markdown
+    byline: str = ""
+    extra: tuple[tuple[str, object], ...] = field(default=())  # front-matter keys we do not interpret
+
+
+def iso_week(day: dt.date) -> str:
+    """ISO 8601 week label: 2024-W44."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,63 @@
+"""Safe YAML reading that keeps the line of every mapping key, for messages with places."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML value with the 1-based line where it starts."""
+
+    value: Any
+    line: int
+
+
+_LOADER = yaml.SafeLoader("")  # only its scalar constructors are used; they keep no state
+
+
+def load_located(text: str, origin: str, first_line: int = 1) -> Located:
+    """Parse YAML safely; every mapping becomes dict[str, Located] and every list list[Located].
+
+    Raises yaml.YAMLError (with its mark) on syntax errors; callers turn it into a Problem.
+    """
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is None:
+        return Located(None, first_line)
+    return _locate(node, first_line - 1)
+
+
+def _locate(node: yaml.Node, offset: int) -> Located:
+    line = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Located] = {}
+        for key_node, value_node in node.value:
+            key = _LOADER.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else key_node.value
+            out[str(key)] = _locate(value_node, offset)
+        return Located(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Located([_locate(item, offset) for item in node.value], line)
+    return Located(_LOADER.construct_object(node, deep=True), line)
+
+
+def plain(located: Located) -> Any:
+    """The value with every Located wrapper removed."""
+    value = located.value
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def error_line(exc: yaml.YAMLError, first_line: int = 1) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return (mark.line + first_line) if mark else first_line
+
+
+def error_text(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    return " ".join(p for p in (context, problem) if p) or str(exc).splitlines()[0]
