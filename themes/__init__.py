@@ -1,0 +1,1 @@
+"""Themes shipped with Briefing (installed as the package briefing_themes)."""
