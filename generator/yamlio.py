@@ -39,7 +39,10 @@ def _locate(node: yaml.Node, offset: int) -> Located:
         return Located(out, line)
     if isinstance(node, yaml.SequenceNode):
         return Located([_locate(item, offset) for item in node.value], line)
-    return Located(_LOADER.construct_object(node, deep=True), line)
+    try:
+        return Located(_LOADER.construct_object(node, deep=True), line)
+    except ValueError:  # e.g. 2024-13-01 looks like a date but is none: keep the text for the validator
+        return Located(node.value, line)
 
 
 def plain(located: Located) -> Any:

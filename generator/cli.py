@@ -1,0 +1,186 @@
+"""The `briefing` command. Exit codes: 0 success, 1 content problems, 2 usage or config."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+from generator import __version__
+from generator.build import BuildReport, build, check, ingest
+from generator.config import Config, load_config
+from generator.errors import BriefingError, ConfigError, Problem
+from generator.scaffold import new_site
+
+OK, CONTENT_PROBLEMS, USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        report_problems(exc.problems)
+        return USAGE
+    except BriefingError as exc:
+        report_problems(exc.problems)
+        return CONTENT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefing", description="Turn official news releases into a website of weekly briefing digests.")
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str, run) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(run=run)
+        if name != "new":
+            p.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder, holding site.yaml (default: .)")
+        return p
+
+    command("ingest", "annotate new or changed releases into content/annotated/", run_ingest)
+    for name, help_text, run in (("build", "ingest, then render the site into output/", run_build),
+                                 ("watch", "build, then rebuild on every change until Ctrl-C", run_watch),
+                                 ("serve", "watch, and serve the site on http://127.0.0.1:8000/", run_serve)):
+        p = command(name, help_text, run)
+        p.add_argument("--output", type=Path, default=None, metavar="DIR", help="where the site goes (default: SITE/output)")
+        if name != "build":
+            p.add_argument("--poll", action="store_true", help="poll for changes (network drives, containers)")
+        if name == "serve":
+            p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p = command("check", "report every problem with the site without writing anything", run_check)
+    p = sub.add_parser("new", help="create a new site in DIR", description="create a new site in DIR")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.set_defaults(run=run_new)
+    return parser
+
+
+# ---------------------------------------------------------------- commands
+
+def run_new(args: argparse.Namespace) -> int:
+    for path in new_site(args.dir):
+        say(f"created {path}")
+    say(f"next: put releases in {args.dir / 'content' / 'releases'}, then run: briefing build --site {args.dir}")
+    return OK
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    report = ingest(config)
+    for rel in report.written:
+        say(f"wrote {rel}")
+    describe_ingest(report)
+    report_problems(report.problems)
+    return CONTENT_PROBLEMS if report.problems else OK
+
+
+def run_build(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    started = time.perf_counter()
+    report = build(config, output_of(args, config))
+    describe_build(report, output_of(args, config), time.perf_counter() - started)
+    return CONTENT_PROBLEMS if report.problems else OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    problems = check(load_config(args.site))
+    report_problems(problems)
+    say("no problems" if not problems else f"{len(problems)} problem(s)")
+    return CONTENT_PROBLEMS if problems else OK
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    return watch_and_maybe_serve(args, serve=False)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    return watch_and_maybe_serve(args, serve=True)
+
+
+def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
+    from generator.serve import BuildGate, make_server
+    from generator.watch import Change, watch
+
+    site = args.site
+    gate = BuildGate()
+    config = load_config(site)
+    output = output_of(args, config)
+
+    def rebuild(change: Change | None) -> set[str]:
+        nonlocal config
+        if change:
+            say(f"changed: {', '.join(change.paths[:5])}{' …' if len(change.paths) > 5 else ''}")
+        started = time.perf_counter()
+        with gate:
+            try:
+                config = load_config(site)
+                report = build(config, output)
+            except BriefingError as exc:
+                report_problems(exc.problems)
+                say("build failed; the last good site is kept")
+                return set()
+        describe_build(report, output, time.perf_counter() - started)
+        return set(report.ingest.written) | set(report.ingest.removed)
+
+    rebuild(None)
+    stop = threading.Event()
+    server = None
+    if serve:
+        try:
+            server = make_server(output, config.base_path, args.host, args.port, gate)
+        except OSError as exc:
+            raise ConfigError([Problem("--port", 0, "", f"cannot listen on {args.host}:{args.port}: {exc.strerror}")]) from None
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        say(f"serving http://{args.host}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)")
+    else:
+        say("watching for changes (Ctrl-C to stop)")
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        watch(site, rebuild, stop, poll=args.poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        if server:
+            server.shutdown()
+    return OK
+
+
+# ---------------------------------------------------------------- output
+
+def output_of(args: argparse.Namespace, config: Config) -> Path:
+    return args.output if args.output is not None else config.site_dir / "output"
+
+
+def describe_ingest(report) -> None:
+    for rel in report.kept:
+        say(f"kept {rel}: edited by hand, so not re-annotated (delete it to annotate again)")
+    for rel in report.removed:
+        say(f"removed {rel}: its release is gone")
+    say(f"ingest: {len(report.written)} annotated, {report.unchanged} unchanged, {len(report.kept)} kept, "
+        f"{len(report.removed)} removed, {len(report.problems)} problem(s)")
+
+
+def describe_build(report: BuildReport, output: Path, seconds: float) -> None:
+    describe_ingest(report.ingest)
+    report_problems(tuple(p for p in report.problems if p not in report.ingest.problems) + report.ingest.problems)
+    w = report.write
+    say(f"build: {report.documents} releases, {report.pages} files in {output} "
+        f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) in {seconds:.2f} s")
+
+
+def report_problems(problems: Sequence[Problem]) -> None:
+    for problem in sorted(set(problems)):
+        print(f"error: {problem}", file=sys.stderr)
+
+
+def say(message: str) -> None:
+    print(message, flush=True)

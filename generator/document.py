@@ -1,0 +1,373 @@
+"""Annotated Markdown: the only module that knows the front-matter schema.
+
+A file is YAML front matter between `---` lines, then the release text as Markdown.
+The writer ends the front matter with `checksum:`, the sha256 of the file as written
+(without that line): a file whose checksum no longer matches was edited by a person.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from generator.errors import ContentError, Problem, did_you_mean
+from generator.records import Annotation, Document, Figure, Org, Person, Quote, Release, iso_week
+from generator.yamlio import Located, error_line, error_text, load_located, plain
+
+FENCE = "---"
+CHECKSUM_LINE = re.compile(r"^checksum: *([0-9a-f]{64}) *\n", re.MULTILINE)
+MAX_SLUG_WORDS = 8
+
+# key -> (required, description). The order is the order the writer uses.
+KEYS: dict[str, tuple[bool, str]] = {
+    "source_file": (False, "file name of the raw release it came from"),
+    "source_sha256": (False, "sha256 of the raw release's bytes"),
+    "title": (True, "the headline (derived when the release has none)"),
+    "title_source": (False, "'release' when the release gives the headline, 'derived' when Briefing made it"),
+    "date": (True, "release date, YYYY-MM-DD"),
+    "distributed_at": (False, "wire distribution time, ISO 8601 with offset"),
+    "kind": (False, "kind of release from the header, e.g. News release"),
+    "distributor": (False, "wire distributor from the header"),
+    "issuer": (False, "the body that issued the release"),
+    "byline": (False, "the byline line the release opens with, if any"),
+    "week": (False, "ISO week of the date, e.g. 2024-W44 (derived from date)"),
+    "topics": (False, "taxonomy slugs, most central first"),
+    "summary": (False, "one or two sentences"),
+    "people": (False, "[{name, role, paragraph}]"),
+    "countries": (False, "ISO 3166-1 alpha-2 codes"),
+    "orgs": (False, "[{name, aliases, paragraph}]"),
+    "quotes": (False, "[{text, speaker, paragraph}]"),
+    "figures": (False, "[{value, unit, object, text, qualifier, paragraph}]"),
+    "extra": (False, "a mapping of your own keys, kept and passed to templates"),
+    "annotator": (False, "version of the annotator that wrote the file"),
+    "checksum": (False, "sha256 of the file as Briefing wrote it; a mismatch means a person edited it"),
+}
+
+
+# ---------------------------------------------------------------- writing
+
+def annotated_path(release: Release, annotation: Annotation) -> str:
+    """content/annotated-relative path: YYYY/<date>-<slug>.md."""
+    return f"{release.date.year:04d}/{release.date.isoformat()}-{slugify(annotation.title)}.md"
+
+
+def slugify(text: str, max_words: int = MAX_SLUG_WORDS) -> str:
+    """ASCII, lower-case, hyphenated; at most max_words words; 'release' when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
+    return "-".join(words[:max_words]) or "release"
+
+
+def render_document(release: Release, annotation: Annotation, annotator_version: str) -> str:
+    """The text of the annotated Markdown file for a release; deterministic."""
+    fields: list[tuple[str, Any]] = [
+        ("source_file", release.source_file),
+        ("source_sha256", release.sha256),
+        ("title", annotation.title),
+        ("title_source", annotation.title_source),
+        ("date", release.date),
+        ("distributed_at", release.distributed_at.isoformat()),
+        ("kind", release.kind),
+        ("distributor", release.distributor),
+        ("issuer", annotation.issuer),
+    ]
+    if release.byline:
+        fields.append(("byline", release.byline))
+    fields += [
+        ("week", iso_week(release.date)),
+        ("topics", list(annotation.topics)),
+        ("summary", annotation.summary),
+        ("people", [drop_empty({"name": p.name, "role": p.role, "paragraph": p.paragraph}) for p in annotation.people]),
+        ("countries", list(annotation.countries)),
+        ("orgs", [{"name": o.name, "aliases": list(o.aliases), "paragraph": o.paragraph} for o in annotation.orgs]),
+        ("quotes", [{"text": q.text, "speaker": q.speaker, "paragraph": q.paragraph} for q in annotation.quotes]),
+        ("figures", [drop_empty({"value": q.value, "unit": q.unit, "object": q.object, "text": q.text,
+                                 "qualifier": q.qualifier, "paragraph": q.paragraph}, keep=("unit",))
+                     for q in annotation.figures]),
+        ("annotator", annotator_version),
+    ]
+    front = "".join(dump_field(key, value) for key, value in fields)
+    body = "\n\n".join(escape_markdown(p) for p in release.paragraphs)
+    text = f"{FENCE}\n{front}{FENCE}\n\n{body}\n"
+    return with_checksum(text)
+
+
+def drop_empty(item: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k in keep or v not in ("", None)}
+
+
+def dump_field(key: str, value: Any) -> str:
+    """One top-level key; lists of plain values in flow style, records in block style."""
+    flow = isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
+    return yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, width=10_000,
+                          default_flow_style=None if flow else False)
+
+
+def with_checksum(text: str) -> str:
+    """Insert `checksum:` as the last front-matter line."""
+    end = text.index(f"\n{FENCE}\n", len(FENCE)) + 1
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{text[:end]}checksum: {digest}\n{text[end:]}"
+
+
+def is_edited(text: str) -> bool:
+    """True when the file is not byte for byte what Briefing wrote (or has no checksum)."""
+    match = CHECKSUM_LINE.search(text)
+    if not match:
+        return True
+    without = text[:match.start()] + text[match.end():]
+    return hashlib.sha256(without.encode("utf-8")).hexdigest() != match.group(1)
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")  # raw HTML is never passed through by the renderer
+BLOCK_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)])(?=\s|$)")
+
+
+def escape_markdown(paragraph: str) -> str:
+    """Plain release text as Markdown that renders as the same text."""
+    text = MARKDOWN_SPECIAL.sub(r"\\\1", paragraph)
+    return BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
+                           else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+# ---------------------------------------------------------------- reading
+
+def split_front_matter(text: str, origin: str) -> tuple[str, str, int]:
+    """(front matter YAML, body, line number of the body's first line)."""
+    if not text.startswith(FENCE + "\n") and not text.startswith(FENCE + "\r\n"):
+        raise ContentError([Problem(origin, 1, "front matter", "the file must start with a '---' line, then YAML, then '---'")])
+    text = text.replace("\r\n", "\n")
+    end = text.find(f"\n{FENCE}\n", len(FENCE))
+    if end < 0:
+        if text.rstrip("\n").endswith(f"\n{FENCE}"):
+            end = len(text.rstrip("\n")) - len(FENCE) - 1
+        else:
+            raise ContentError([Problem(origin, 1, "front matter", "no closing '---' line after the YAML front matter")])
+    yaml_text = text[len(FENCE) + 1:end + 1]
+    body = text[end + len(FENCE) + 2:]
+    body_line = yaml_text.count("\n") + 3
+    return yaml_text, body.lstrip("\n"), body_line
+
+
+def parse_document(source: str, path: str, topic_slugs: frozenset[str] | None = None, origin: str | None = None) -> Document:
+    """Validate an annotated Markdown text; raises ContentError with every problem at once."""
+    origin = origin or path
+    yaml_text, body, _ = split_front_matter(source, origin)
+    try:
+        root = load_located(yaml_text, origin, first_line=2)
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(origin, error_line(exc, 2), "front matter", f"not valid YAML: {error_text(exc)}")]) from None
+    if not isinstance(root.value, dict):
+        raise ContentError([Problem(origin, 2, "front matter", "expected a mapping of keys such as 'title:'")])
+    reader = FieldReader(root.value, origin, root.line)
+    for key, item in root.value.items():
+        if key not in KEYS:
+            reader.problem(item.line, key, "unknown key" + did_you_mean(key, KEYS) + "; put your own keys under 'extra:'")
+    date = reader.get("date", as_date, None)
+    title = reader.get("title", non_empty_text, "")
+    topics = tuple(reader.get("topics", text_list, []))
+    if topic_slugs is not None:
+        for slug in topics:
+            if slug not in topic_slugs:
+                reader.problem(root.value["topics"].line, "topics", f"unknown topic '{slug}'" + did_you_mean(slug, topic_slugs))
+    distributed = reader.get("distributed_at", as_datetime, None)
+    week = reader.get("week", as_text, "")
+    if date is not None and week and week != iso_week(date):
+        reader.problem(root.value["week"].line, "week", f"'{week}' does not match date {date} (ISO week {iso_week(date)}); fix or remove it")
+    document = Document(
+        path=path,
+        slug=Path(path).stem,
+        source_file=reader.get("source_file", as_text, ""),
+        source_sha256=reader.get("source_sha256", as_text, ""),
+        title=title,
+        title_source=reader.get("title_source", as_text, "derived"),
+        date=date or dt.date(1970, 1, 1),
+        distributed_at=distributed or dt.datetime.combine(date or dt.date(1970, 1, 1), dt.time(), dt.timezone.utc),
+        kind=reader.get("kind", as_text, ""),
+        distributor=reader.get("distributor", as_text, ""),
+        issuer=reader.get("issuer", as_text, ""),
+        week=iso_week(date) if date else "",
+        topics=topics,
+        summary=reader.get("summary", as_text, ""),
+        people=tuple(reader.records("people", Person, {"name": non_empty_text, "role": as_text, "paragraph": paragraph_index})),
+        countries=tuple(reader.get("countries", country_list, [])),
+        orgs=tuple(reader.records("orgs", Org, {"name": non_empty_text, "aliases": text_tuple, "paragraph": paragraph_index})),
+        quotes=tuple(reader.records("quotes", Quote, {"text": non_empty_text, "speaker": as_text, "paragraph": paragraph_index})),
+        figures=tuple(reader.records("figures", Figure, {"value": number, "unit": as_text, "object": as_text, "text": as_text,
+                                                         "qualifier": as_text, "paragraph": paragraph_index},
+                                     required=("value",))),
+        body=body,
+        byline=reader.get("byline", as_text, ""),
+        extra=tuple(sorted(reader.get("extra", mapping, {}).items())),
+    )
+    if reader.problems:
+        raise ContentError(sorted(reader.problems))
+    return document
+
+
+class FieldReader:
+    """Reads typed fields from located YAML, collecting a Problem for each bad one."""
+
+    def __init__(self, fields: dict[str, Located], origin: str, line: int):
+        self.fields, self.origin, self.line = fields, origin, line
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, field: str, message: str) -> None:
+        self.problems.append(Problem(self.origin, line, field, message))
+
+    def get(self, key: str, convert: Callable[[Any], Any], default: Any) -> Any:
+        item = self.fields.get(key)
+        if item is None or item.value is None:
+            if KEYS[key][0]:
+                self.problem(self.line, key, "missing; every annotated file needs it")
+            return default
+        try:
+            return convert(plain(item))
+        except ValueError as exc:
+            self.problem(item.line, key, str(exc))
+            return default
+
+    def records(self, key: str, record: type, schema: dict[str, Callable[[Any], Any]],
+                required: tuple[str, ...] | None = None) -> list[Any]:
+        item = self.fields.get(key)
+        if item is None or item.value is None:
+            return []
+        if not isinstance(item.value, list):
+            self.problem(item.line, key, f"expected a list of {{{', '.join(schema)}}}")
+            return []
+        required = required if required is not None else tuple(k for k in schema if schema[k] is non_empty_text)
+        out = []
+        for entry in item.value:
+            if isinstance(entry.value, str) and "name" in schema:
+                entry = Located({"name": entry}, entry.line)  # "- Hamas" is short for "- name: Hamas"
+            if not isinstance(entry.value, dict):
+                self.problem(entry.line, key, f"each entry is a mapping with {', '.join(schema)}")
+                continue
+            values: dict[str, Any] = {}
+            for name, value in entry.value.items():
+                if name not in schema:
+                    self.problem(value.line, f"{key}.{name}", "unknown key" + did_you_mean(name, schema))
+                    continue
+                try:
+                    values[name] = schema[name](plain(value))
+                except ValueError as exc:
+                    self.problem(value.line, f"{key}.{name}", str(exc))
+            missing = [name for name in required if name not in values]
+            if missing:
+                self.problem(entry.line, key, f"entry without {', '.join(missing)}")
+                continue
+            if len(values) == len(entry.value):
+                out.append(record(**values))
+        return out
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return "" if value is None else str(value)
+
+
+def non_empty_text(value: Any) -> str:
+    result = as_text(value).strip()
+    if not result:
+        raise ValueError("must not be empty")
+    return result
+
+
+def text_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+        raise ValueError("expected a list of words, e.g. [middle-east, indo-pacific]")
+    return [str(v) for v in value]
+
+
+def text_tuple(value: Any) -> tuple[str, ...]:
+    return tuple(text_list(value or []))
+
+
+def country_list(value: Any) -> list[str]:
+    codes = []
+    for code in text_list(["NO" if v is False else v for v in value] if isinstance(value, list) else value):
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code such as US or IL")
+        codes.append(code)
+    return codes
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of your own keys")
+    return value
+
+
+def as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def as_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"'{value}' is not an ISO 8601 time such as 2024-10-28T14:55:00-04:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            value = float(str(value).replace(",", ""))
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+    return int(value) if float(value).is_integer() and abs(value) < 1e18 else float(value)
+
+
+def paragraph_index(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"'{value}' is not a paragraph index (0, 1, 2, ...)")
+    return value
+
+
+def load_document(path: Path, rel: str, topic_slugs: frozenset[str] | None = None) -> Document:
+    """Read an annotated file from disk; problems name it by its site-relative path."""
+    origin = f"content/annotated/{rel}"
+    try:
+        text_ = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(origin, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    return parse_document(text_, rel, topic_slugs, origin)
+
+
+def source_of(text_: str) -> str:
+    """The source_file key of an annotated text, read cheaply; '' when absent."""
+    match = re.search(r"^source_file: *(.+?) *$", text_[:4096], re.MULTILINE)
+    if not match:
+        return ""
+    try:
+        value = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return ""
+    return str(value) if value is not None else ""
+
+
+def sha_of(text_: str) -> str:
+    match = re.search(r"^source_sha256: *([0-9a-f]{64}) *$", text_[:4096], re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def annotator_of(text_: str) -> str:
+    match = re.search(r"^annotator: *'?([^'\n]*)'? *$", text_, re.MULTILINE)
+    return match.group(1).strip() if match else ""

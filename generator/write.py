@@ -1,0 +1,148 @@
+"""Writing the built site: only changed bytes are written, and output/ is swapped in whole.
+
+The new site is assembled in a staging folder beside output/ (unchanged files are hard
+links to the old ones, so nothing is copied), then exchanged with output/ in one atomic
+rename. An interrupted build leaves the previous output/ complete.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Protocol, Sequence
+
+from generator.errors import ConfigError, Problem
+
+STAGING = ".{name}.staging-{pid}"
+LEFTOVER_PREFIXES = (".{name}.staging-", ".{name}.old-")
+
+
+class PageLike(Protocol):
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int  # files whose bytes changed or are new
+    unchanged: int
+    removed: int  # files of the previous output that no longer exist
+
+
+def check_output_dir(output: Path, site_dir: Path) -> None:
+    """Refuse an output folder that would overwrite the site itself or a folder that is not a built site."""
+    out, site = output.resolve(), site_dir.resolve()
+    if out == site or out in site.parents:
+        raise ConfigError([Problem("--output", 0, "", f"{output} holds the site itself; choose a folder such as output/")])
+    for protected in ("content", "themes", "templates"):
+        if out == site / protected or (site / protected) in out.parents:
+            raise ConfigError([Problem("--output", 0, "", f"{output} is inside the site's {protected}/; choose a folder such as output/")])
+    if out.exists() and not out.is_dir():
+        raise ConfigError([Problem("--output", 0, "", f"{output} exists and is not a folder")])
+    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
+        raise ConfigError([Problem("--output", 0, "", f"{output} holds files that are not a built site; empty it or choose another folder")])
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """A page path that stays inside the output folder."""
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or not rel.parts or any(part in ("..", "") for part in rel.parts):
+        raise ValueError(f"page path {path!r} would leave the output folder")
+    return rel
+
+
+def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
+    """Make output/ hold exactly these pages, atomically."""
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(output)
+    staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
+    staging.mkdir()
+    written = unchanged = 0
+    try:
+        for page in pages:
+            rel = safe_relative(page.path)
+            target = staging.joinpath(*rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = output.joinpath(*rel.parts)
+            if same_bytes(previous, page.content):
+                os.link(previous, target)
+                unchanged += 1
+            else:
+                target.write_bytes(page.content)
+                written += 1
+        old_count = count_files(output)
+        swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged))
+
+
+def same_bytes(path: Path, content: bytes) -> bool:
+    try:
+        if path.is_symlink() or path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False
+
+
+def count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder)) if folder.is_dir() else 0
+
+
+def remove_leftovers(output: Path) -> None:
+    """Staging and old folders left behind by a build that was killed."""
+    prefixes = tuple(p.format(name=output.name) for p in LEFTOVER_PREFIXES)
+    for entry in output.parent.iterdir():
+        if entry.name.startswith(prefixes) and entry.is_dir() and not is_live(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def is_live(name: str) -> bool:
+    """True when the process that owns a staging folder still runs (and is not us)."""
+    pid = name.rsplit("-", 1)[-1]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Put staging in output's place in one step, then delete the old tree."""
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if exchange(staging, output):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old site
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}"  # no atomic exchange: two quick renames
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE); False where it is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a file by temp file and rename, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
