@@ -30,7 +30,7 @@ def new_site(target: Path) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise ConfigError([Problem(str(target), 0, "", "exists and is not a folder")])
     title = target.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "Briefing"
-    taxonomy = default_taxonomy_text().split("taxonomy:", 1)[1]
+    taxonomy = default_taxonomy_text().split("\ntaxonomy:", 1)[1]
     created = []
     (target / "content" / "releases").mkdir(parents=True, exist_ok=True)
     created.append(target / "content" / "releases")
