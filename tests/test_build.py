@@ -1,0 +1,101 @@
+"""Ingest and build as a whole: idempotence, hand edits kept, bad files reported, the rest builds."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.build import build, ingest
+from generator.config import load_config
+
+HEADER = "10/28/2024 | News release | Distributed by Public on 10/28/2024 14:55"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_ingest_writes_year_folder_and_is_idempotent(sample_site):
+    config = load_config(sample_site)
+    first = ingest(config)
+    assert len(first.written) == 1 and first.written[0].startswith("content/annotated/2024/2024-10-28-")
+    before = snapshot(config.annotated_dir)
+    second = ingest(config)
+    assert second.written == () and second.unchanged == 1
+    assert snapshot(config.annotated_dir) == before
+
+
+def test_hand_edited_file_is_kept_when_release_changes(sample_site):
+    config = load_config(sample_site)
+    ingest(config)
+    (annotated,) = config.annotated_dir.rglob("*.md")
+    edited = annotated.read_text(encoding="utf-8").replace("\ntopics: [", "\ntopics: [personnel, ", 1)
+    annotated.write_text(edited, encoding="utf-8")
+    release = config.releases_dir / "2024-10-28-dod-1.txt"
+    release.write_text(release.read_text(encoding="utf-8") + "A corrected last line.\n", encoding="utf-8")
+    report = ingest(config)
+    assert report.kept == (f"content/annotated/{annotated.relative_to(config.annotated_dir).as_posix()}",)
+    assert annotated.read_text(encoding="utf-8") == edited
+
+
+def test_unedited_file_follows_its_release_and_goes_when_it_goes(sample_site):
+    config = load_config(sample_site)
+    ingest(config)
+    release = config.releases_dir / "2024-10-28-dod-1.txt"
+    release.write_text(release.read_text(encoding="utf-8") + "A corrected last line.\n", encoding="utf-8")
+    assert len(ingest(config).written) == 1
+    assert "A corrected last line." in next(config.annotated_dir.rglob("*.md")).read_text(encoding="utf-8")
+    release.unlink()
+    report = ingest(config)
+    assert len(report.removed) == 1 and not list(config.annotated_dir.rglob("*.md"))
+
+
+def test_same_slug_gets_a_suffix(new_site):
+    releases = new_site / "content" / "releases"
+    for name in ("a.txt", "b.txt"):
+        (releases / name).write_text(HEADER + "\nDear Madam Speaker: (Dear Madam President:)\nThe same text.\n", encoding="utf-8")
+    ingest(load_config(new_site))
+    names = sorted(p.name for p in (new_site / "content" / "annotated" / "2024").iterdir())
+    assert len(names) == 2 and names[1] == names[0][:-3] + "-2.md"
+
+
+def test_bad_release_is_reported_and_the_rest_builds(sample_site, tmp_path):
+    (sample_site / "content" / "releases" / "notes.txt").write_text("Meeting notes\nnot a release\n", encoding="utf-8")
+    config = load_config(sample_site)
+    report = build(config, tmp_path / "out")
+    assert [str(p) for p in report.problems] == [
+        "content/releases/notes.txt:1: header: not a release header; expected "
+        "'10/28/2024 | News release | Distributed by Public on 10/28/2024 14:55'"]
+    assert report.documents == 1
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_build_twice_gives_identical_output(sample_site, tmp_path):
+    config = load_config(sample_site)
+    build(config, tmp_path / "a")
+    build(config, tmp_path / "b")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_rebuild_removes_pages_of_deleted_releases(sample_site, tmp_path):
+    config = load_config(sample_site)
+    out = tmp_path / "out"
+    build(config, out)
+    pages = [p for p in snapshot(out) if p.startswith("releases/")]
+    assert pages
+    (config.releases_dir / "2024-10-28-dod-1.txt").unlink()
+    build(config, out)
+    assert not [p for p in snapshot(out) if p.startswith("releases/") and p.endswith(".html")]
+    assert not list(out.parent.glob(".out.*")), "staging folders must not be left behind"
+
+
+def test_empty_new_site_builds(new_site, tmp_path):
+    report = build(load_config(new_site), tmp_path / "out")
+    assert report.problems == () and (tmp_path / "out" / "index.html").is_file()
+
+
+def test_copy_of_sample_release_in_subfolder_is_ingested(sample_site):
+    sub = sample_site / "content" / "releases" / "2024"
+    sub.mkdir()
+    shutil.copy(sample_site / "content" / "releases" / "2024-10-28-dod-1.txt", sub / "copy.txt")
+    report = ingest(load_config(sample_site))
+    assert len(report.written) == 2

@@ -1,0 +1,87 @@
+"""Annotated Markdown: deterministic writer, checksum for hand edits, validating reader."""
+from __future__ import annotations
+
+import dataclasses
+from zoneinfo import ZoneInfo
+
+import markdown
+import pytest
+
+from generator.document import escape_markdown, is_edited, parse_document, render_document, slugify
+from generator.errors import ContentError
+from generator.ingest.wire import parse_release
+from generator.records import Annotation, Figure, Org, Person, Quote
+
+HEADER = "10/28/2024 | News release | Distributed by Public on 10/28/2024 14:55"
+TOPICS = frozenset({"middle-east", "indo-pacific"})
+
+
+def sample_text() -> str:
+    release = parse_release(HEADER + "\nIsrael struck *targets* in Iran.\n# Not a heading\n", "a.txt", "f" * 64, ZoneInfo("UTC"))
+    annotation = Annotation(
+        title="Israel Strikes Iran", title_source="derived", summary="Israel struck targets in Iran.",
+        issuer="U.S. Department of Defense", topics=("middle-east",),
+        people=(Person("Lloyd J. Austin III", "Secretary of Defense", 1),), countries=("IL", "IR", "NO"),
+        orgs=(Org("Department of Defense", ("Pentagon",), 0),), quotes=(Quote("We see this as a way to off-ramp.", "Sabrina Singh", 0),),
+        figures=(Figure(200, "", "ballistic missiles", "about 200 ballistic missiles", "about", 0),),
+    )
+    return render_document(release, annotation, "test")
+
+
+def test_round_trip_keeps_every_field():
+    doc = parse_document(sample_text(), "2024/2024-10-28-israel.md", TOPICS)
+    assert doc.slug == "2024-10-28-israel" and doc.week == "2024-W44"
+    assert doc.countries == ("IL", "IR", "NO")  # NO stays Norway, not YAML false
+    assert doc.people == (Person("Lloyd J. Austin III", "Secretary of Defense", 1),)
+    assert doc.figures[0].value == 200 and doc.figures[0].qualifier == "about"
+    assert doc.orgs[0].aliases == ("Pentagon",)
+
+
+def test_writer_is_deterministic_and_checksummed():
+    assert sample_text() == sample_text()
+    assert not is_edited(sample_text())
+    assert is_edited(sample_text().replace("Israel Strikes Iran", "Israel Strikes Back"))
+    assert is_edited(sample_text() + "A note a person added.\n")
+
+
+def test_body_markdown_renders_as_the_release_text():
+    html = markdown.markdown(escape_markdown("# Not a heading, *not emphasis* and [not](a link)"))
+    assert html == "<p># Not a heading, *not emphasis* and [not](a link)</p>"
+
+
+def test_every_problem_at_once_with_lines_and_suggestions():
+    text = "---\ntitle: ''\ndate: 2024-13-01\ntopcs: [x]\ntopics: [middle-eats]\npeople:\n  - name: X\n    rol: y\ncountries: [usa]\n---\nbody\n"
+    with pytest.raises(ContentError) as info:
+        parse_document(text, "b.md", TOPICS)
+    assert [str(p) for p in info.value.problems] == [
+        "b.md:2: title: must not be empty",
+        "b.md:3: date: '2024-13-01' is not a date in the form YYYY-MM-DD",
+        "b.md:4: topcs: unknown key (did you mean 'topics'?); put your own keys under 'extra:'",
+        "b.md:5: topics: unknown topic 'middle-eats' (did you mean 'middle-east'?)",
+        "b.md:8: people.rol: unknown key (did you mean 'role'?)",
+        "b.md:9: countries: 'usa' is not an ISO 3166-1 alpha-2 code such as US or IL",
+    ]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: x\n", "must start with a '---' line"),
+    ("---\ntitle: x\ndate: 2024-01-01\n", "no closing '---' line"),
+    ("---\ntitle: [x\n---\n", "not valid YAML"),
+    ("---\n- a list\n---\n", "expected a mapping"),
+    ("---\ndate: 2024-01-01\n---\n", "title: missing"),
+    ("---\ntitle: x\ndate: 2024-01-01\nweek: 2024-W02\n---\n", "does not match date 2024-01-01 (ISO week 2024-W01)"),
+])
+def test_malformed_front_matter(text, message):
+    with pytest.raises(ContentError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_document(text, "c.md")
+
+
+def test_hand_written_extra_keys_are_kept():
+    doc = parse_document("---\ntitle: x\ndate: 2024-01-01\nextra: {desk: europe}\n---\nText.\n", "c.md")
+    assert doc.extra == (("desk", "europe"),) and doc.body == "Text.\n"
+
+
+def test_slugify():
+    assert slugify("Secretary Blinken’s Call with Égypt’s FM — “Gaza”") == "secretary-blinkens-call-with-egypts-fm-gaza"
+    assert slugify("!!!") == "release"
+    assert dataclasses.is_dataclass(Person)
