@@ -1,0 +1,135 @@
+"""Finding a theme: the site's themes/<name>/ first, then the themes shipped with Briefing.
+
+A theme may extend a parent (`parent: default` in its theme.yaml); its templates and static
+files are searched child first, then parent.
+"""
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+import generator
+from generator.config import Config
+from generator.errors import ConfigError, Problem, did_you_mean
+from generator.yamlio import error_line, error_text, load_located
+
+THEME_FILE = "theme.yaml"
+THEME_KEYS = {"name", "description", "parent"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A resolved theme: its search paths, child first."""
+
+    name: str
+    description: str
+    template_dirs: tuple[Path, ...]
+    static_dirs: tuple[Path, ...]
+    chain: tuple[str, ...]  # the theme, then its parent, then the parent's parent...
+
+
+def resolve_theme(config: Config) -> Theme:
+    """The configured theme and its parents; raises ConfigError when one is missing or malformed."""
+    dirs: list[Path] = []
+    chain: list[str] = []
+    description = ""
+    name: str | None = config.theme
+    while name is not None:
+        if name in chain:
+            raise ConfigError([Problem(display(dirs[-1] / THEME_FILE, config), 0, "parent",
+                                       f"themes extend each other in a circle: {' -> '.join(chain + [name])}")])
+        found = find_theme_dir(name, config)
+        if found is None:
+            where = display(dirs[-1] / THEME_FILE, config) if dirs else "site.yaml"
+            field = "parent" if dirs else "theme"
+            available = ", ".join(available_themes(config)) or "none"
+            raise ConfigError([Problem(where, 0, field, f"no theme '{name}' in themes/ (available: {available})"
+                                       + did_you_mean(name, available_themes(config)))])
+        meta = read_theme_meta(found, config)
+        if not chain:
+            description = meta.get("description", "")
+        chain.append(name)
+        dirs.append(found)
+        name = meta.get("parent")
+    return Theme(
+        name=config.theme,
+        description=description,
+        template_dirs=tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
+        static_dirs=tuple(d / "static" for d in dirs if (d / "static").is_dir()),
+        chain=tuple(chain),
+    )
+
+
+def shipped_themes_dir() -> Path:
+    """The themes installed with Briefing (package briefing_themes), else the checkout's themes/."""
+    try:
+        root = importlib.resources.files("briefing_themes")
+        path = Path(str(root))
+        if path.is_dir():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass  # running from a checkout that is not installed
+    return Path(generator.__file__).resolve().parent.parent / "themes"
+
+
+def theme_roots(config: Config) -> tuple[Path, ...]:
+    """Where themes are looked for, in order."""
+    return config.site_dir / "themes", shipped_themes_dir()
+
+
+def find_theme_dir(name: str, config: Config) -> Path | None:
+    for root in theme_roots(config):
+        candidate = root / name
+        if candidate.is_dir() and ((candidate / "templates").is_dir() or (candidate / THEME_FILE).is_file()):
+            return candidate
+    return None
+
+
+def available_themes(config: Config) -> list[str]:
+    names: set[str] = set()
+    for root in theme_roots(config):
+        if root.is_dir():
+            names.update(p.name for p in root.iterdir()
+                         if p.is_dir() and not p.name.startswith((".", "_")) and find_theme_dir(p.name, config))
+    return sorted(names)
+
+
+def read_theme_meta(theme_dir: Path, config: Config) -> dict[str, str]:
+    """theme.yaml as {name, description, parent}; absent file means no parent."""
+    path = theme_dir / THEME_FILE
+    origin = display(path, config)
+    if not path.is_file():
+        return {}
+    try:
+        root = load_located(path.read_text(encoding="utf-8-sig"), origin)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([Problem(origin, 0, "", f"cannot read: {exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(origin, error_line(exc), "", f"not valid YAML: {error_text(exc)}")]) from None
+    if root.value is None:
+        return {}
+    if not isinstance(root.value, dict):
+        raise ConfigError([Problem(origin, root.line, "", "expected a mapping with name, description, parent")])
+    problems = []
+    meta: dict[str, str] = {}
+    for key, item in root.value.items():
+        if key not in THEME_KEYS:
+            problems.append(Problem(origin, item.line, key, "unknown key" + did_you_mean(key, THEME_KEYS)))
+        elif not isinstance(item.value, str) or not item.value.strip():
+            problems.append(Problem(origin, item.line, key, f"expected text, got {item.value!r}"))
+        else:
+            meta[key] = item.value.strip()
+    if problems:
+        raise ConfigError(sorted(problems))
+    return meta
+
+
+def display(path: Path, config: Config) -> str:
+    """A path as the user knows it: relative to the site when inside it."""
+    try:
+        return path.resolve().relative_to(config.site_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
