@@ -25,8 +25,9 @@ class Change:
 class ChangeCollector(FileSystemEventHandler):
     """Collects relevant paths from watchdog events; editors' temp and swap files are ignored."""
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, on_new_folder: Callable[[Path], None] = lambda path: None):
         self.site_dir = site_dir.resolve()
+        self.on_new_folder = on_new_folder  # a watched top-level folder that appeared after the start
         self.pending: set[str] = set()
         self.last = 0.0
         self.cond = threading.Condition()
@@ -36,6 +37,8 @@ class ChangeCollector(FileSystemEventHandler):
             return
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             rel = self.relevant(raw)
+            if rel and event.is_directory and "/" not in rel and event.event_type in ("created", "moved"):
+                self.on_new_folder(self.site_dir / rel)
             if rel:
                 with self.cond:
                     self.pending.add(rel)
@@ -76,13 +79,14 @@ def watch(site_dir: Path, rebuild: Callable[[Change], set[str]], stop: threading
 
     rebuild returns the site-relative paths it wrote itself, whose events are then ignored.
     """
-    collector = ChangeCollector(site_dir)
     observer = PollingObserver(timeout=0.5) if poll else Observer()
+    collector = ChangeCollector(site_dir, lambda folder: observer.schedule(collector, str(folder), recursive=True))
     for name in WATCHED:
         target = site_dir / name
         if target.is_dir():
             observer.schedule(collector, str(target), recursive=True)
-    observer.schedule(collector, str(site_dir), recursive=False)  # site.yaml, new top-level folders
+    # site.yaml and watched folders created later; output/ is not watched, so our own writes make no events
+    observer.schedule(collector, str(site_dir), recursive=False)
     observer.start()
     try:
         while not stop.is_set():

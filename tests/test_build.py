@@ -54,7 +54,7 @@ def test_same_slug_gets_a_suffix(new_site):
     for name in ("a.txt", "b.txt"):
         (releases / name).write_text(HEADER + "\nDear Madam Speaker: (Dear Madam President:)\nThe same text.\n", encoding="utf-8")
     ingest(load_config(new_site))
-    names = sorted(p.name for p in (new_site / "content" / "annotated" / "2024").iterdir())
+    names = sorted((p.name for p in (new_site / "content" / "annotated" / "2024").iterdir()), key=len)
     assert len(names) == 2 and names[1] == names[0][:-3] + "-2.md"
 
 
