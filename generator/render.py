@@ -77,7 +77,7 @@ class Renderer:
                   for topic in site.topics if topic.has_page]
         pages += [self.html(f"{entry.url}index.html", "release.html", release=entry, body=self.bodies[entry.slug])
                   for entry in site.releases]
-        html_paths = [p.path for p in pages if p.path != "404.html"]
+        html_paths = [p.path for p in pages if p is not None and p.path != "404.html"]
         pages += [
             self.text("feed.xml", "feed.xml", entries=self.feed_entries()),
             self.text("sitemap.xml", "sitemap.xml", urls=self.sitemap_urls(html_paths)),

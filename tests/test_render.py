@@ -1,0 +1,287 @@
+"""The site model and the renderer, on small in-memory Documents."""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.config import Config
+from generator.errors import ConfigError
+from generator.model import build_site
+from generator.records import Document, Figure, Person, Quote, Topic, iso_week
+from generator.render import Page, is_unsafe_url, render_markdown, render_site
+from generator.theme import resolve_theme
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "https://example.org/briefing/"
+NY = ZoneInfo("America/New_York")
+TAXONOMY = (
+    Topic("middle-east", "Middle East", "The region from Egypt to Iran."),
+    Topic("sanctions", "Sanctions"),
+    Topic("climate", "Climate"),  # never used: listed, but without a page
+)
+
+
+def doc(slug: str, day: str, topics: tuple[str, ...] = ("middle-east",), *, at: str = "12:00",
+        body: str = "A paragraph.", title: str = "", **more) -> Document:
+    date = dt.date.fromisoformat(day)
+    values = dict(
+        path=f"{date.year}/{slug}.md", slug=slug, source_file=f"{slug}.txt", source_sha256="0" * 64,
+        title=title or f"Title of {slug}", title_source="derived", date=date,
+        distributed_at=dt.datetime.combine(date, dt.time.fromisoformat(at), NY),
+        kind="News release", distributor="Public", issuer="Department of State", week=iso_week(date),
+        topics=topics, summary=f"Summary of {slug}.", people=(), countries=(), orgs=(), quotes=(), figures=(),
+        body=body,
+    )
+    values.update(more)
+    return Document(**values)
+
+
+def config(tmp_path: Path, **more) -> Config:
+    return Config(site_dir=tmp_path, title="Test Briefing", base_url=BASE, taxonomy=TAXONOMY, **more)
+
+
+def render(documents, tmp_path: Path, **more) -> dict[str, bytes]:
+    cfg = config(tmp_path, **more)
+    pages = render_site(build_site(documents, cfg), cfg, resolve_theme(cfg))
+    return {page.path: page.content for page in pages}
+
+
+SMALL = [
+    doc("2020-12-31-a", "2020-12-31", ("middle-east", "sanctions")),
+    doc("2021-01-01-b", "2021-01-01", ("sanctions", "no-such-topic")),
+    doc("2021-01-04-c", "2021-01-04", ("no-such-topic",)),
+    doc("2021-01-05-d", "2021-01-05", ("middle-east",), quotes=(Quote("We act now", "Jane Roe"),),
+        figures=tuple(Figure(i, "", "missiles", f"{i} missiles") for i in (1, 2, 3, 4)),
+        people=(Person("Jane Roe", "Secretary of State"),), countries=("IR", "ZZ")),
+]
+
+
+# --- model -------------------------------------------------------------------------------------
+
+
+def test_weeks_follow_iso_years_across_new_year(tmp_path):
+    site = build_site(SMALL, config(tmp_path))
+    assert [w.label for w in site.weeks] == ["2021-W01", "2020-W53"]
+    old = site.weeks[1]
+    assert old.slug == "2020-w53" and old.url == "weeks/2020-w53/"
+    assert (old.start, old.end) == (dt.date(2020, 12, 28), dt.date(2021, 1, 3))
+    assert [e.slug for e in old.releases] == ["2021-01-01-b", "2020-12-31-a"]
+    assert old.next.url == "weeks/2021-w01/" and old.previous is None
+    assert site.weeks[0].previous.title == "Week 53, 2020"
+
+
+def test_releases_sorted_newest_first_with_tie_breakers(tmp_path):
+    docs = [doc("x-early", "2024-10-28", at="09:00"), doc("x-late-b", "2024-10-28", at="15:00"),
+            doc("x-late-a", "2024-10-28", at="15:00"), doc("older", "2024-10-27", at="23:00")]
+    for order in (docs, docs[::-1], docs[1:] + docs[:1]):
+        site = build_site(order, config(tmp_path))
+        assert [e.slug for e in site.releases] == ["x-late-b", "x-late-a", "x-early", "older"]
+    first, second = site.releases[0], site.releases[1]
+    assert first.next is None and first.previous.url == "releases/x-late-a/"
+    assert second.next.url == "releases/x-late-b/"
+
+
+def test_week_groups_by_primary_topic_in_taxonomy_order(tmp_path):
+    docs = [doc("s", "2024-10-28", ("sanctions", "middle-east")), doc("m", "2024-10-29", ("middle-east",)),
+            doc("u", "2024-10-30", ("unknown",))]
+    (week,) = build_site(docs, config(tmp_path)).weeks
+    assert [(g.topic.slug if g.topic else None, [e.slug for e in g.releases]) for g in week.groups] == [
+        ("middle-east", ["m"]), ("sanctions", ["s"]), (None, ["u"])]
+
+
+def test_topic_groups_weeks_newest_first_and_ignores_unknown_slugs(tmp_path):
+    site = build_site(SMALL, config(tmp_path))
+    topics = {t.topic.slug: t for t in site.topics}
+    assert list(topics) == ["middle-east", "sanctions", "climate"]  # every taxonomy topic, in order
+    assert [w.label for w in topics["middle-east"].weeks] == ["2021-W01", "2020-W53"]
+    assert [e.slug for e in topics["sanctions"].releases] == ["2021-01-01-b", "2020-12-31-a"]
+    assert not topics["climate"].has_page
+    assert site.release("2021-01-04-c").topics == ()
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def test_expected_pages(tmp_path):
+    pages = render(SMALL, tmp_path)
+    for path in ["index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
+                 "weeks/index.html", "weeks/2020-w53/index.html", "weeks/2021-w01/index.html",
+                 "topics/index.html", "topics/middle-east/index.html", "topics/sanctions/index.html",
+                 "releases/2021-01-05-d/index.html"]:
+        assert path in pages, path
+    assert "topics/climate/index.html" not in pages
+    home = pages["index.html"].decode()
+    assert "Climate" in home and 'href="topics/climate/"' not in home
+    assert b"Sitemap: https://example.org/briefing/sitemap.xml" in pages["robots.txt"]
+
+
+def test_script_in_a_release_is_shown_as_text(tmp_path):
+    evil = doc("evil", "2024-10-28", title="<script>alert(1)</script>",
+               body="Hi <script>alert(2)</script>\n\n<div onclick=x>y</div>\n\n[click](javascript:alert(3))")
+    page = render([evil], tmp_path)["releases/evil/index.html"].decode()
+    assert "<script" not in page and "onclick=x>" not in page and "javascript:" not in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page and "&lt;script&gt;alert(1)" in page
+
+
+@pytest.mark.parametrize("url", ["javascript:x", " JavaScript:x", "java\tscript:x", "&#106;avascript:x",
+                                 "data:text/html,x", "vbscript:x"])
+def test_unsafe_link_schemes(url):
+    assert is_unsafe_url(url)
+    assert "href" not in str(render_markdown(f"[x]({url})"))
+
+
+def test_safe_links_survive_and_headings_sit_below_the_title():
+    html = str(render_markdown("# Head\n\n[ok](https://example.org/a?b=1&c=2)"))
+    assert "<h2>Head</h2>" in html and 'href="https://example.org/a?b=1&amp;c=2"' in html
+
+
+def test_week_page_shows_quote_figures_and_links(tmp_path):
+    pages = render(SMALL, tmp_path)
+    week = pages["weeks/2021-w01/index.html"].decode()
+    assert "We act now" in week and "Jane Roe" in week
+    assert "3 missiles" in week and "4 missiles" not in week  # three key figures
+    assert 'href="../../releases/2021-01-05-d/"' in week
+    assert 'href="../../weeks/2020-w53/"' in week  # previous week
+    old = pages["weeks/2020-w53/index.html"].decode()
+    assert 'href="../../weeks/2021-w01/"' in old  # next week across the new year
+
+
+def test_release_page_shows_annotations(tmp_path):
+    page = render(SMALL, tmp_path)["releases/2021-01-05-d/index.html"].decode()
+    assert "Secretary of State" in page and "4 missiles" in page
+    assert "ZZ" in page  # an unknown code is shown as it is
+    pytest.importorskip("pycountry")
+    assert "Iran" in page
+
+
+def test_render_is_deterministic(tmp_path):
+    first = render(SMALL, tmp_path)
+    again = render(list(reversed(SMALL)), tmp_path)
+    assert first == again
+
+
+def test_feed_is_atom_with_absolute_links(tmp_path):
+    docs = [doc(f"r{i}", f"2024-10-{10 + i}") for i in range(6)]
+    feed = ET.fromstring(render(docs, tmp_path, feed_items=4)["feed.xml"])
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [f"{BASE}releases/r{i}/" for i in (5, 4, 3, 2)]
+    assert feed.findtext(f"{ATOM}updated") == "2024-10-15T12:00:00-04:00"
+    for link in feed.iter(f"{ATOM}link"):
+        assert link.get("href").startswith(BASE)
+
+
+def test_sitemap_lists_every_page_but_404(tmp_path):
+    pages = render(SMALL, tmp_path)
+    root = ET.fromstring(pages["sitemap.xml"])
+    locs = [u.findtext(f"{SITEMAP}loc") for u in root]
+    html = sorted(p for p in pages if p.endswith(".html") and p != "404.html")
+    assert locs == [BASE + p.removesuffix("index.html") for p in html]
+    assert all(u.findtext(f"{SITEMAP}lastmod") for u in root)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.urls.append(value)
+            if name == "id":
+                self.ids.append(value)
+
+
+def test_internal_links_are_relative_and_resolve(tmp_path):
+    pages = render(SMALL, tmp_path)
+    titles = set()
+    for path, content in pages.items():
+        if not path.endswith(".html"):
+            continue
+        parser = Links()
+        text = content.decode()
+        parser.feed(text)
+        assert parser.tags.count("h1") == 1, path
+        assert len(parser.ids) == len(set(parser.ids)), path
+        title = re.search(r"<title>(.*?)</title>", text).group(1)
+        assert title not in titles, f"{path}: title {title!r} is not unique"
+        titles.add(title)
+        for url in parser.urls:
+            if url.startswith(("https:", "#")):
+                continue
+            assert not url.endswith("index.html"), f"{path}: {url}"
+            if path == "404.html":  # served at any depth: absolute from the base path
+                assert url.startswith("/briefing/"), url
+                target = url.removeprefix("/briefing/")
+            else:
+                assert not url.startswith("/"), f"{path}: {url}"
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), url))
+                target = "" if target == "." else target + ("/" if url.endswith("/") else "")
+            if target.endswith("/") or target == "":
+                target += "index.html"
+            assert target in pages, f"{path}: {url} -> {target}"
+
+
+# --- themes and template errors ---------------------------------------------------------------
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_missing_theme_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        resolve_theme(config(tmp_path, theme="nosuch"))
+    (problem,) = error.value.problems
+    assert problem.file == "site.yaml" and problem.field == "theme"
+    assert "no theme 'nosuch' in themes/ (available: default" in problem.message
+
+
+def test_child_theme_overrides_parent(tmp_path):
+    child = tmp_path / "themes" / "mine"
+    write(child / "theme.yaml", "name: mine\nparent: default\n")
+    write(child / "static" / "style.css", "body { color: black; }\n")
+    write(child / "static" / "extra.css", "p {}\n")
+    write(child / "templates" / "robots.txt", "User-agent: *\nDisallow: /\n")
+    theme = resolve_theme(config(tmp_path, theme="mine"))
+    assert theme.chain == ("mine", "default")
+    pages = render(SMALL, tmp_path, theme="mine")
+    assert pages["static/style.css"] == b"body { color: black; }\n"
+    assert "static/extra.css" in pages
+    assert pages["robots.txt"] == b"User-agent: *\nDisallow: /\n"
+    assert b"<h1>" in pages["weeks/2021-w01/index.html"]  # inherited from default
+
+
+def test_template_mistakes_become_config_errors_with_place(tmp_path):
+    child = tmp_path / "themes" / "broken"
+    write(child / "theme.yaml", "parent: default\n")
+    write(child / "templates" / "week.html", "{% extends 'base.html' %}\n{% block main %}\n{{ week.nosuch }}\n{% endblock %}\n")
+    with pytest.raises(ConfigError) as error:
+        render(SMALL, tmp_path, theme="broken")
+    (problem,) = error.value.problems  # one problem, though two week pages failed
+    assert (problem.file, problem.line, problem.field) == ("themes/broken/templates/week.html", 3, "template")
+    assert "nosuch" in problem.message
+
+    write(child / "templates" / "topic.html", "line one\n{% if %}\n")
+    with pytest.raises(ConfigError) as error:
+        render(SMALL, tmp_path, theme="broken")
+    (problem,) = error.value.problems
+    assert (problem.file, problem.line) == ("themes/broken/templates/topic.html", 2)
+
+
+def test_pages_are_sorted_bytes():
+    page = Page("index.html", b"x")
+    assert isinstance(page.content, bytes)
