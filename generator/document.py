@@ -125,12 +125,13 @@ def is_edited(text: str) -> bool:
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")  # raw HTML is never passed through by the renderer
-BLOCK_START = re.compile(r"^(\s*)([#>+\-=|]|\d+[.)])(?=\s|$)")
+BLOCK_START = re.compile(r"^(\s*)([#>+]|\d+[.)])(?=\s|$)")
+BULLET = re.compile(r"^\s*[•·▪◦‣]\s+")
 
 
 def escape_markdown(paragraph: str) -> str:
-    """Plain release text as Markdown that renders as the same text."""
-    text = MARKDOWN_SPECIAL.sub(r"\\\1", paragraph)
+    """Plain release text as Markdown that renders as the same text; '- ' and '• ' lines stay bullets."""
+    text = MARKDOWN_SPECIAL.sub(r"\\\1", BULLET.sub("- ", paragraph))
     return BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
                            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
