@@ -57,11 +57,12 @@ def ingest(config: Config) -> IngestReport:
     kept: list[str] = []
     unchanged = 0
     sources = list_releases(config, problems)
+    stamp = annotator_stamp(config)
     for source_file, path in sources:
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         old = existing.get(source_file)
-        if old and sha_of(old.text) == sha and annotator_of(old.text) == ANNOTATOR_VERSION:
+        if old and sha_of(old.text) == sha and annotator_of(old.text) == stamp:
             unchanged += 1
             continue
         if old and is_edited(old.text):
@@ -75,7 +76,7 @@ def ingest(config: Config) -> IngestReport:
             continue
         release = dataclasses.replace(release, source_file=source_file)
         annotation = annotate(release, config.taxonomy)
-        text = render_document(release, annotation, ANNOTATOR_VERSION)
+        text = render_document(release, annotation, stamp)
         if old:
             taken.discard(old.rel)
         rel = free_path(annotated_path(release, annotation), taken)
@@ -90,6 +91,13 @@ def ingest(config: Config) -> IngestReport:
             unchanged += 1
     removed = remove_orphans(config, existing, {s for s, _ in sources}, kept)
     return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(problems)))
+
+
+def annotator_stamp(config: Config) -> str:
+    """The annotator version plus a digest of the settings annotation depends on (taxonomy, time zone),
+    so that changing them re-annotates every file nobody edited."""
+    settings = repr((config.taxonomy, config.timezone)).encode("utf-8")
+    return f"{ANNOTATOR_VERSION}-{hashlib.sha256(settings).hexdigest()[:8]}"
 
 
 def list_releases(config: Config, problems: list[Problem]) -> list[tuple[str, Path]]:

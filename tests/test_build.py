@@ -99,3 +99,13 @@ def test_copy_of_sample_release_in_subfolder_is_ingested(sample_site):
     shutil.copy(sample_site / "content" / "releases" / "2024-10-28-dod-1.txt", sub / "copy.txt")
     report = ingest(load_config(sample_site))
     assert len(report.written) == 2
+
+
+def test_taxonomy_change_reannotates_unedited_files(sample_site):
+    config = load_config(sample_site)
+    ingest(config)
+    site_yaml = sample_site / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Israel*: 2,", "Israel*: 3,", 1), encoding="utf-8")
+    report = ingest(load_config(sample_site))
+    assert len(report.written) == 1 and report.unchanged == 0
+    assert ingest(load_config(sample_site)).unchanged == 1
