@@ -1,25 +1,41 @@
 """Annotation: pure functions from a Release (and the taxonomy) to its Annotation.
 
-Placeholder version: replaced module by module (title, summary, issuer, topics, people,
-countries, orgs, quotes, figures).
+One module per kind of annotation (title, summary, issuer, topics, people, countries, orgs,
+quotes, figures), each a pure function of the release; packaged word lists are loaded once at
+import. No file access at call time, no clock.
 """
 from __future__ import annotations
 
-import re
-
+from generator.annotate.countries import countries
+from generator.annotate.figures import figures
+from generator.annotate.issuer import issuer
+from generator.annotate.orgs import orgs
+from generator.annotate.people import people
+from generator.annotate.quotes import quotes
+from generator.annotate.summary import summary
+from generator.annotate.title import title
+from generator.annotate.topics import topics
 from generator.records import Annotation, Release, Topic
 
-ANNOTATOR_VERSION = "0"
+ANNOTATOR_VERSION = "1"
+
+__all__ = ["annotate", "ANNOTATOR_VERSION"]
 
 
 def annotate(release: Release, taxonomy: tuple[Topic, ...]) -> Annotation:
     """Everything the annotator knows about one release."""
-    first = re.split(r"(?<=[.!?])\s", release.paragraphs[0])[0]
-    title = release.headline or " ".join(first.split()[:12])
+    body_issuer = issuer(release)
+    persons = people(release)
+    headline, source = title(release, body_issuer)
     return Annotation(
-        title=title,
-        title_source="release" if release.headline else "derived",
-        summary=first,
-        issuer="",
-        topics=(taxonomy[0].slug,) if taxonomy else (),
+        title=headline,
+        title_source=source,
+        summary=summary(release),
+        issuer=body_issuer,
+        topics=topics(release, taxonomy),
+        people=persons,
+        countries=countries(release),
+        orgs=orgs(release),
+        quotes=quotes(release, persons),
+        figures=figures(release),
     )
