@@ -6,6 +6,7 @@ files are searched child first, then parent.
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,21 +64,25 @@ def resolve_theme(config: Config) -> Theme:
     )
 
 
-def shipped_themes_dir() -> Path:
+def shipped_themes_dirs() -> tuple[Path, ...]:
     """The themes installed with Briefing (package briefing_themes), else the checkout's themes/."""
     try:
         root = importlib.resources.files("briefing_themes")
-        path = Path(str(root))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass  # running from a checkout that is not installed
-    return Path(generator.__file__).resolve().parent.parent / "themes"
+    except ModuleNotFoundError:  # running from a checkout that is not installed
+        root = None
+    if isinstance(root, Path) and root.is_dir():
+        return (root,)
+    if root is not None:  # a namespace package (no __init__.py): one folder per sys.path entry
+        spec = importlib.util.find_spec("briefing_themes")
+        locations = tuple(Path(p) for p in (spec.submodule_search_locations or ()) if Path(p).is_dir()) if spec else ()
+        if locations:
+            return locations
+    return (Path(generator.__file__).resolve().parent.parent / "themes",)
 
 
 def theme_roots(config: Config) -> tuple[Path, ...]:
     """Where themes are looked for, in order."""
-    return config.site_dir / "themes", shipped_themes_dir()
+    return (config.site_dir / "themes", *shipped_themes_dirs())
 
 
 def find_theme_dir(name: str, config: Config) -> Path | None:

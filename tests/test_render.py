@@ -285,3 +285,11 @@ def test_template_mistakes_become_config_errors_with_place(tmp_path):
 def test_pages_are_sorted_bytes():
     page = Page("index.html", b"x")
     assert isinstance(page.content, bytes)
+
+
+def test_a_site_without_releases_still_renders(tmp_path):
+    pages = render([], tmp_path)
+    assert {"index.html", "weeks/index.html", "topics/index.html", "404.html", "feed.xml", "sitemap.xml"} <= set(pages)
+    feed = ET.fromstring(pages["feed.xml"])
+    assert feed.findall(f"{ATOM}entry") == [] and feed.findtext(f"{ATOM}updated")
+    assert b"No releases yet" in pages["index.html"]
