@@ -97,9 +97,11 @@ class Renderer:
         try:
             text = self.env.get_template(template).render(context)
         except jinja2.TemplateNotFound as exc:
-            self.problems.append(Problem(display(self.theme.template_dirs[0], self.config) if self.theme.template_dirs
-                                         else f"themes/{self.theme.name}/templates", 0, "template",
-                                         f"template '{exc.name}' not found in theme '{self.theme.name}'"))
+            message = f"template '{exc.name}' not found in theme '{self.theme.name}'"
+            where = template_problem(exc, self.theme, self.config)  # an include or extends inside a template
+            folder = self.theme.template_dirs[0] if self.theme.template_dirs else Path("themes", self.theme.name)
+            self.problems.append(Problem(where.file, where.line, "template", message) if where
+                                 else Problem(display(folder, self.config), 0, "template", message))
             return None
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
             problem = template_problem(exc, self.theme, self.config)

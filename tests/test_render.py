@@ -293,3 +293,14 @@ def test_a_site_without_releases_still_renders(tmp_path):
     feed = ET.fromstring(pages["feed.xml"])
     assert feed.findall(f"{ATOM}entry") == [] and feed.findtext(f"{ATOM}updated")
     assert b"No releases yet" in pages["index.html"]
+
+
+def test_missing_included_template_is_reported_where_it_is_included(tmp_path):
+    child = tmp_path / "themes" / "broken"
+    write(child / "theme.yaml", "parent: default\n")
+    write(child / "templates" / "404.html", "{% extends 'base.html' %}\n{% block main %}\n{% include 'nope.html' %}\n{% endblock %}\n")
+    with pytest.raises(ConfigError) as error:
+        render(SMALL, tmp_path, theme="broken")
+    (problem,) = error.value.problems
+    assert (problem.file, problem.line) == ("themes/broken/templates/404.html", 3)
+    assert "nope.html" in problem.message
