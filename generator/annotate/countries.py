@@ -36,7 +36,7 @@ def _forms() -> dict[str, str]:
 
 FORMS = _forms()
 _alternation = "|".join(re.escape(f) for f in sorted(FORMS, key=len, reverse=True))
-PATTERN = re.compile(r"(?<![\w\-])(?:" + _alternation + r")(?:s|ns)?(?![\w])")
+PATTERN = re.compile(r"(?<![\w\-])(?=[A-ZÀ-Þ])(?:" + _alternation + r")(?:s|ns)?(?![\w])")
 # "Georgia" after a US city ("Atlanta, Georgia"), a person's first name ("Jordan Smith")
 AMBIGUOUS = {"Georgia", "Jordan", "Chad", "Turkey", "Niger", "Washington"}
 PERSON_AFTER = re.compile(r"\s+[A-Z][a-z]+")

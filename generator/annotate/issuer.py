@@ -26,7 +26,8 @@ SIGNALS: list[tuple[str, re.Pattern[str], float]] = [
                              r"Vice President (?:Kamala )?Harris|Presidential Delegation|Speaker of the House|"
                              r"President of the Senate|Sincerely|Dear Mr\. Speaker|National Security Presidential|"
                              r"intent to nominate|intent to appoint|Executive Order|Proclamation"), 2.5),
-    (WHITE_HOUSE, re.compile(r"\b(?:I|my|me)\b"), 0.4),
+    (WHITE_HOUSE, re.compile(r"\b(?:I|my|me)\b"), 0.6),
+    (WHITE_HOUSE, re.compile(r"\bmy Administration\b|\bI have directed\b|\bI am directing\b"), 3.0),
     (TREASURY, re.compile(r"Treasury|OFAC|Office of Foreign Assets Control|FinCEN|Secretary Yellen|"
                           r"Secretary Mnuchin|Secretary Bessent|Internal Revenue Service|Specially Designated Nationals"), 1.5),
     (JUSTICE, re.compile(r"Justice Department|Department of Justice|Attorney General|U\.S\. Attorney|"
@@ -38,11 +39,17 @@ SIGNALS: list[tuple[str, re.Pattern[str], float]] = [
 # Who acts in the opening paragraph: "the U.S. Department of the Treasury ... announced".
 OPENERS: list[tuple[str, re.Pattern[str], float]] = [
     (TREASURY, re.compile(r"Department of the Treasury|Treasury Department|Secretary of the Treasury|"
-                          r"Treasury Secretary|Internal Revenue Service|\(IRS\)|\(OFAC\)"), 6.0),
+                          r"Treasury Secretary|Internal Revenue Service|\(IRS\)|\(OFAC\)"), 10.0),
     (JUSTICE, re.compile(r"Justice Department|Department of Justice|Assistant Attorney General"), 6.0),
     (WHITE_HOUSE, re.compile(r"intent to (?:nominate|appoint)|^(?:Today, )?(?:President|Vice President) [A-Z]|"
                              r"National Security Advisor|the White House convened"), 6.0),
 ]
+# the department is the subject of the opening sentence: "WASHINGTON – Today, the U.S. Department of the Treasury ..."
+SUBJECT = re.compile(r"^(?:[A-Z .,]+\s*[–—-]+\s*)?(?:Today,?\s+)?(?:the\s+)?(?:U\.S\.\s+)?(?P<dept>Department of the Treasury|"
+                     r"Treasury Department|Treasury|Department of Justice|Justice Department|Department of State|"
+                     r"State Department|Department of Defense|Defense Department|Pentagon)\b", re.IGNORECASE)
+SUBJECT_ISSUER = {"treasury": TREASURY, "justice": JUSTICE, "state": STATE, "defense": DEFENSE, "pentagon": DEFENSE}
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 STATE_BYLINE = re.compile(r"Spokesperson|Secretary of State|Office of the|Ambassador|Assistant Secretary|Under Secretary")
 
 
@@ -50,13 +57,20 @@ def issuer(release: Release) -> str:
     if release.byline and STATE_BYLINE.search(release.byline):
         return STATE
     scores = {name: 0.0 for name, _, _ in SIGNALS}
-    opening = " ".join(release.paragraphs[:1]) + " " + release.headline
-    rest = " ".join(release.paragraphs[1:])
+    opening = QUOTED.sub(" ", " ".join(release.paragraphs[:1]) + " " + release.headline)
+    rest = QUOTED.sub(" ", " ".join(release.paragraphs[1:]))
     for name, pattern, weight in SIGNALS:
         scores[name] += weight * min(6, 2 * len(pattern.findall(opening)) + len(pattern.findall(rest)))
     for name, pattern, weight in OPENERS:
         if pattern.search(opening):
             scores[name] += weight
+    subject = SUBJECT.match(release.paragraphs[0])
+    if subject:
+        dept = subject.group("dept").lower()
+        for word, name in SUBJECT_ISSUER.items():
+            if word in dept:
+                scores[name] += 20
+                break
     tail = release.paragraphs[-1]
     if re.search(r"^(?:JOSEPH R\. BIDEN|DONALD J\. TRUMP|BARACK OBAMA|THE WHITE HOUSE)", tail):
         scores[WHITE_HOUSE] += 100

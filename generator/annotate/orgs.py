@@ -22,7 +22,7 @@ for _canon, _aliases in _KNOWN.items():
         if _a != "State":
             FORM_TO_CANON.setdefault(_a, _canon)
 KNOWN_PATTERN = re.compile(
-    r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in sorted(FORM_TO_CANON, key=len, reverse=True)) + r")(?![\w\-])")
+    r"(?<![\w\-])(?=[A-Za-z])(?:" + "|".join(re.escape(f) for f in sorted(FORM_TO_CANON, key=len, reverse=True)) + r")(?![\w\-])")
 
 HEADS = {"Department", "Ministry", "Office", "Bureau", "Agency", "Council", "Commission", "Committee", "Service",
          "Bank", "Fund", "Organization", "Organisation", "Association", "University", "College", "Institute",

@@ -11,6 +11,7 @@ Evidence that a capitalised run is a person (any one suffices):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from generator.annotate.countries import FORMS as COUNTRY_FORMS
@@ -21,9 +22,9 @@ UP = "A-ZÀ-ÖØ-Þ"
 LOW = "a-zß-öø-ÿ"
 # one capitalised token: word, initial, abbreviation; possessive 's is left outside
 TOKEN = re.compile(
-    rf"(?:[{UP}]\.(?:[{UP}]\.)+|[{UP}][{LOW}]*\.|[{UP}](?:[{LOW}]+|[{UP}]+)?(?:[’'\-][{UP}{LOW}][{LOW}{UP}]*)*(?<![’']s)(?<![’']))"
+    rf"(?:[{UP}]\.(?:[{UP}]\.)+|[{UP}][{LOW}]*\.|(?:Mc|Mac|De|Di|La|Le|Du)?[{UP}](?:[{LOW}]+|[{UP}]+)?(?:[’'\-][{UP}{LOW}][{LOW}{UP}]*)*(?<![’']s)(?<![’']))"
 )
-CONNECTORS = {"of", "the", "for", "to", "and", "de", "da", "di", "del", "van", "von", "der", "bin",
+CONNECTORS = {"of", "the", "for", "to", "and", "on", "de", "da", "di", "del", "van", "von", "der", "bin",
               "ibn", "al", "el", "la", "le", "du", "dos", "ben"}
 PARTICLES = {"de", "da", "di", "del", "van", "von", "der", "bin", "ibn", "al", "el", "la", "le", "du", "dos", "ben"}
 SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
@@ -32,6 +33,14 @@ SAID_AFTER = re.compile(rf"^(?:’s|'s)?\s*,?\s*(?:also\s+|then\s+|further\s+)?{
 SAID_BEFORE = re.compile(rf"\b{SPEECH}\s*$")
 ROLE_AFTER = re.compile(r"^,\s+((?:the\s+|a\s+|an\s+|then[- ]|former\s+|acting\s+|now\s+)?[^,.;:()“”\"]{2,120}?)(?=,|\.(?:\s|$)|;|:|\s+(?:who|which|said|and said|has|had|was|is|will)\b|\(|$)")
 WORD = re.compile(r"\S+")
+RUN_TOKEN = re.compile(rf"[{UP}{LOW}0-9][\w’'\-\.]*|[^\s\w]")
+LOWER_ROLE = re.compile(r"\b(citizens?|journalists?|activists?|defendants?|attorneys?|lawyers?|agents?|officers?|judge|"
+                        r"reporters?|correspondents?|nominees?|envoy|dissidents?|nationals?|residents?|brother|sister|son|"
+                        r"daughter|wife|husband|mother|father|teacher|students?|soldiers?|veterans?|hostages?|prisoners?|"
+                        r"detainees?|businessman|businesswoman|accountant|founder|officials?|doctor|nurse|colleague|"
+                        r"friend|associate|employee|owner|manager|leader|member|chairman|spokesperson|spokesman|"
+                        r"analyst|researcher|author|artist|singer|musician|athlete|pilot|sailor|marine|worker|"
+                        r"investigator|prosecutors?|trial attorneys?|co-defendants?|suspects?)\s+$")
 
 
 @dataclass
@@ -58,11 +67,14 @@ def _is_cap(tok: str) -> bool:
 
 def _runs(text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Capitalised runs: lists of (token, start, end), connectors allowed inside."""
-    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(rf"[{UP}{LOW}0-9][\w’'\-\.]*|[^\s\w]", text)]
+    tokens = [(m.group(0), m.start(), m.end()) for m in RUN_TOKEN.finditer(text)]
     runs = []
     i = 0
     while i < len(tokens):
         tok, s, e = tokens[i]
+        if not tok[0].isupper():
+            i += 1
+            continue
         m = TOKEN.fullmatch(_clean(tok))
         if not m:
             i += 1
@@ -88,10 +100,14 @@ def _runs(text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
                 if ct != t:  # possessive or sentence end closes the run
                     break
                 continue
-            if t in CONNECTORS and j + 1 < len(tokens) and TOKEN.fullmatch(_clean(tokens[j + 1][0])):
-                run.append((t, ts, te))
-                j += 1
-                continue
+            if t in CONNECTORS:
+                k = j
+                while k < len(tokens) and tokens[k][0] in CONNECTORS and k - j < 3:
+                    k += 1
+                if k < len(tokens) and TOKEN.fullmatch(_clean(tokens[k][0])):
+                    run.extend(tokens[j:k])
+                    j = k
+                    continue
             break
         while run and run[-1][0] in CONNECTORS:
             run.pop()
@@ -102,6 +118,8 @@ def _runs(text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
 
 def _clean(tok: str) -> str:
     """Strip a possessive and a sentence-final full stop (keep initials and abbreviations)."""
+    if tok[-1] not in "s’'.,;:":
+        return tok
     for suffix in ("’s", "'s", "’", "'"):
         if tok.endswith(suffix) and len(tok) > len(suffix) + 1:
             tok = tok[: -len(suffix)]
@@ -133,11 +151,14 @@ def _split_role(words: list[str]) -> tuple[list[str], list[str], bool]:
     """A run -> (role words, name words, strong): the name is the tail after the last title word."""
     last_title = -1
     honorific = False
-    for k, w in enumerate(words):
-        if w in TITLE_HEADS or w in HONORIFIC_WORDS:
-            last_title = k
-    if last_title < 0:
+    positions = [k for k, w in enumerate(words) if w in TITLE_HEADS or w in HONORIFIC_WORDS]
+    if not positions:
         return [], words, False
+    last_title = positions[-1]
+    for k in reversed(positions):
+        if k + 1 < len(words) and _is_name_token(words[k + 1]) or k + 1 < len(words) and words[k + 1] in CONNECTORS:
+            last_title = k
+            break
     k = last_title + 1
     honorific = words[last_title] in HONORIFIC_WORDS
     # "Secretary of Defense Lloyd", "Ambassador to the United Nations Linda"
@@ -157,7 +178,8 @@ def _name_part(words: list[str]) -> list[str]:
     """Longest leading stretch of name-like tokens, at most five, never ending in a connector."""
     out: list[str] = []
     for w in words:
-        if not _is_name_token(w) or w in CONNECTORS and w not in PARTICLES:
+        later_title = bool(out) and w in TITLE_WORDS and w not in INSTITUTION_WORDS and w not in NOT_NAMES
+        if not (_is_name_token(w) or later_title) or w in CONNECTORS and w not in PARTICLES:
             break
         out.append(w)
         if len(out) == 5:
@@ -174,9 +196,29 @@ def _role_text(role_words: list[str], text: str, run_start_offset: int) -> str:
     return role
 
 
+def _split_and(runs):
+    """'President Biden and Vice President Harris' -> two runs; 'Health and Human Services' stays."""
+    out = []
+    for start, end, run in runs:
+        part = []
+        for k, tok in enumerate(run):
+            word = tok[0]
+            if word == "and" and part and k + 1 < len(run):
+                nxt = run[k + 1][0]
+                prev = part[-1][0]
+                if nxt in TITLE_WORDS or nxt in HONORIFIC_WORDS or (_is_name_token(prev) and prev not in PARTICLES):
+                    out.append((part[0][1], part[-1][2], part))
+                    part = []
+                    continue
+            part.append(tok)
+        if part:
+            out.append((part[0][1], part[-1][2], part))
+    return out
+
+
 def _mentions(paragraph: str, index: int) -> list[Mention]:
     found: list[Mention] = []
-    for start, end, run in _runs(paragraph):
+    for start, end, run in _split_and(_runs(paragraph)):
         words = [t for t, _, _ in run]
         # strip sentence-initial non-name words ("Today President Biden")
         offset = 0
@@ -191,6 +233,9 @@ def _mentions(paragraph: str, index: int) -> list[Mention]:
         role_words, rest, titled = _split_role(words)
         # several names after one plural role: "Tax Division trial attorneys Richard M. Rolwing, Jill M. Cassara"
         name = _name_part(rest)
+        if name and len(rest) > len(name) + 1 and rest[len(name)] == "of" and all(
+                w in COUNTRY_FORMS or w in CONNECTORS or w in INSTITUTION_WORDS for w in rest[len(name) + 1:]):
+            rest = rest[:len(name)]  # "Amir Tamim Bin Hamad Al-Thani of Qatar"
         if not name or len(rest) > len(name):
             continue  # "Belmont University": the run goes on past the name
         if re.match(r"^\s*(?:&|\+)", paragraph[run[-1][2]:run[-1][2] + 3]):
@@ -213,7 +258,10 @@ def _mentions(paragraph: str, index: int) -> list[Mention]:
             role_ok = bool(role_after) and _looks_like_role(role_after.group(1))
             if role_ok:
                 role = role_after.group(1).strip()
-            strong = mid_initial or role_ok or (said and len(name) >= 2)
+            lower_role = LOWER_ROLE.search(paragraph[max(0, name_start - 30):name_start])
+            if lower_role and not role:
+                role = lower_role.group(1)
+            strong = mid_initial or role_ok or (said and len(name) >= 2) or (bool(lower_role) and len(name) >= 2)
             weak_single = said and len(name) == 1
             if not strong and not weak_single and len(name) < 2:
                 continue
@@ -269,11 +317,11 @@ def people(release: Release) -> tuple[Person, ...]:
         for m in ADMIN.finditer(paragraph):
             for part in m.group(1).split("-"):
                 if _is_name_token(part):
-                    mentions.append(Mention([part], "", index, m.start(), False))
+                    mentions.append(Mention([part], "", index, m.start(), True))
     return _merge(mentions, release)
 
 
-ADMIN = re.compile(rf"\b([{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?)(?:’s|'s)?\s+(?:Administration|administration)\b")
+ADMIN = re.compile(rf"\b([{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?)(?:’s|'s)?(?:\s+(?:Administration|administration)\b|-era\b)")
 
 
 def _merge(mentions: list[Mention], release: Release) -> tuple[Person, ...]:
@@ -314,9 +362,14 @@ def _merge(mentions: list[Mention], release: Release) -> tuple[Person, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=4096)
+def _alone(key: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w{UP}][{LOW}]\s)(?<![A-Z]\.\s)\b{re.escape(key)}\b")
+
+
 def _repeated(key: str, release: Release) -> bool:
     """The surname also occurs alone elsewhere ("Sartain pleaded guilty")."""
-    pattern = re.compile(rf"(?<![\w{UP}][{LOW}]\s)(?<![A-Z]\.\s)\b{re.escape(key)}\b")
+    pattern = _alone(key)
     count = 0
     for p in release.paragraphs:
         for m in pattern.finditer(p):

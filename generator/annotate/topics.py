@@ -21,32 +21,82 @@ CATCH_ALL = "domestic"
 DOMESTIC_SHARE = 0.6
 
 
-def _term_pattern(term: str) -> str:
-    prefix = term.endswith("*")
-    body = term.rstrip("*").strip()
-    words = [re.escape(w) for w in body.split()]
-    core = r"[\s\-]+".join(words)
-    return r"(?<![\w\-])" + core + (r"[\w'’\-]*" if prefix else r"(?![\w])")
+WORD = re.compile(r"[\w'’]+")
+
+
+class Matcher:
+    """Keyword lookup by words and word n-grams (much faster than a regex alternation).
+
+    A term is split into words (hyphens and spaces alike); all-capital terms of up to six letters
+    match case-sensitively, others case-insensitively; a trailing * lets the last word be a prefix.
+    """
+
+    def __init__(self, taxonomy: tuple[Topic, ...]):
+        self.exact: dict[tuple[bool, tuple[str, ...]], list[tuple[str, float]]] = {}
+        self.prefix: dict[tuple[bool, tuple[str, ...], str], list[tuple[str, float]]] = {}
+        self.prefix_lengths: set[int] = set()
+        self.starts: set[tuple[bool, str]] = set()
+        self.max_n = 1
+        for topic in taxonomy:
+            for term, weight in topic.keywords:
+                is_prefix = term.endswith("*")
+                bare = term.rstrip("*").strip()
+                words = tuple(WORD.findall(bare))
+                if not words:
+                    continue
+                sensitive = bare.isupper() and len(bare) <= 6
+                if not sensitive:
+                    words = tuple(w.lower() for w in words)
+                self.max_n = max(self.max_n, len(words))
+                if len(words) > 1:
+                    self.starts.add((sensitive, words[0]))
+                entry = (topic.slug, float(weight))
+                if is_prefix:
+                    self.prefix.setdefault((sensitive, words[:-1], words[-1]), []).append(entry)
+                    self.prefix_lengths.add(len(words[-1]))
+                else:
+                    self.exact.setdefault((sensitive, words), []).append(entry)
+        self.prefix_lengths_sorted = sorted(self.prefix_lengths)
+
+    def hits(self, text: str) -> dict[tuple, int]:
+        words = WORD.findall(text)
+        lower = [w.lower() for w in words]
+        found: dict[tuple, int] = {}
+        exact, prefix = self.exact, self.prefix
+        starts = self.starts
+        for i in range(len(words)):
+            upper = words[i].isupper()
+            for n in range(1, self.max_n + 1):
+                if i + n > len(words):
+                    break
+                if n > 1 and (True, words[i]) not in starts and (False, lower[i]) not in starts:
+                    break
+                for sensitive, seq in (((True, words), (False, lower)) if upper else ((False, lower),)):
+                    gram = tuple(seq[i:i + n])
+                    key = (sensitive, gram)
+                    if key in exact:
+                        found[key] = found.get(key, 0) + 1
+                    head, last = gram[:-1], gram[-1]
+                    for length in self.prefix_lengths_sorted:
+                        if length > len(last):
+                            break
+                        pkey = (sensitive, head, last[:length])
+                        if pkey in prefix:
+                            found[pkey] = found.get(pkey, 0) + 1
+        return found
+
+    def entries(self, key: tuple) -> list[tuple[str, float]]:
+        return self.exact.get(key) or self.prefix.get(key) or []
 
 
 @lru_cache(maxsize=32)
-def compile_taxonomy(taxonomy: tuple[Topic, ...]) -> tuple[tuple[str, tuple[tuple[re.Pattern[str], float], ...]], ...]:
-    compiled = []
-    for topic in taxonomy:
-        rules = []
-        for term, weight in topic.keywords:
-            if not term.strip():
-                continue
-            bare = term.rstrip("*")
-            flags = 0 if (bare.isupper() and len(bare) <= 6) else re.IGNORECASE
-            rules.append((re.compile(_term_pattern(term), flags), float(weight)))
-        compiled.append((topic.slug, tuple(rules)))
-    return tuple(compiled)
+def compile_taxonomy(taxonomy: tuple[Topic, ...]) -> Matcher:
+    return Matcher(taxonomy)
 
 
 def topic_scores(release: Release, taxonomy: tuple[Topic, ...]) -> dict[str, float]:
-    compiled = compile_taxonomy(taxonomy)
-    scores = {slug: 0.0 for slug, _ in compiled}
+    matcher = compile_taxonomy(taxonomy)
+    scores = {topic.slug: 0.0 for topic in taxonomy}
     units: list[tuple[str, float]] = []
     if release.headline:
         units.append((release.headline, 3.0))
@@ -55,12 +105,14 @@ def topic_scores(release: Release, taxonomy: tuple[Topic, ...]) -> dict[str, flo
         for sentence in sentences(paragraph):
             units.append((sentence, boost))
     for text, boost in units:
-        for slug, rules in compiled:
-            score = 0.0
-            for pattern, weight in rules:
-                hits = len(pattern.findall(text))
-                if hits:
-                    score += weight * min(hits, 2)
+        hits = matcher.hits(text)
+        if not hits:
+            continue
+        sentence_score: dict[str, float] = {}
+        for key, n in hits.items():
+            for slug, weight in matcher.entries(key):
+                sentence_score[slug] = sentence_score.get(slug, 0.0) + weight * min(n, 2)
+        for slug, score in sentence_score.items():
             if score >= SENTENCE_MIN:
                 scores[slug] += boost * min(score, 6.0)
     return scores
