@@ -258,11 +258,14 @@ class FieldReader:
                     values[name] = schema[name](plain(value))
                 except ValueError as exc:
                     self.problem(value.line, f"{key}.{name}", str(exc))
+            for name, convert in schema.items():  # optional text fields the writer leaves out when empty
+                if name not in values and name not in entry.value and convert is as_text:
+                    values[name] = ""
             missing = [name for name in required if name not in values]
             if missing:
                 self.problem(entry.line, key, f"entry without {', '.join(missing)}")
                 continue
-            if len(values) == len(entry.value):
+            if all(name in values for name in entry.value):
                 out.append(record(**values))
         return out
 

@@ -85,3 +85,8 @@ def test_slugify():
     assert slugify("Secretary Blinken’s Call with Égypt’s FM — “Gaza”") == "secretary-blinkens-call-with-egypts-fm-gaza"
     assert slugify("!!!") == "release"
     assert dataclasses.is_dataclass(Person)
+
+
+def test_optional_record_fields_may_be_left_out():
+    doc = parse_document("---\ntitle: x\ndate: 2024-01-01\nfigures:\n- value: 3\npeople:\n- name: Ann Lee\n---\n", "c.md")
+    assert doc.figures[0].value == 3 and doc.figures[0].object == "" and doc.people[0].role == ""
