@@ -40,7 +40,7 @@ _word = "|".join(sorted(list(UNITS_WORDS) + list(TENS_WORDS), key=len, reverse=T
 WORD_NUMBER = rf"(?:(?:{'|'.join(TENS_WORDS)})(?:-(?:{'|'.join(k for k in UNITS_WORDS if UNITS_WORDS[k] < 10)}))?|{_word})(?:\s+hundred)?(?:\s+(?:thousand|million|billion|trillion))?"
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 NUMBER = re.compile(
-    rf"(?:(?P<cur>US\$|\$|€|£|USD\s|EUR\s|GBP\s)\s?)?"
+    rf"(?<![\w.])(?=[\d$€£UEGotfsenOTFSEN.])(?:(?P<cur>US\$|\$|€|£|USD\s|EUR\s|GBP\s)\s?)?"
     rf"(?:(?P<digits>{DIGITS})|(?P<words>\b(?:{WORD_NUMBER})\b))"
     rf"(?P<scale>(?:\s|-)?(?:hundred|thousand|million|billion|trillion)\b|\s?(?:mn|bn|[MB])\b)?"
     rf"(?P<pct>\s?%|\s?-?percent\b|\s?per cent\b)?",
