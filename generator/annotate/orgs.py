@@ -10,6 +10,7 @@ from importlib import resources
 
 import yaml
 
+from generator.annotate.countries import FORMS as COUNTRY_FORMS
 from generator.annotate.lexicon import HONORIFIC_WORDS, TITLE_HEADS
 from generator.records import Org, Release
 
@@ -56,7 +57,10 @@ LEAD_DROP = {"The", "A", "An", "This", "That", "Today", "On", "In", "At", "As", 
 TOKEN = r"(?:[A-Z][\w’'&\-]*\.?|&|S\.p\.A\.|U\.S\.|U\.N\.|of|the|for|and|on|in|de|du|des|la|le|of the)"
 RUN = re.compile(
     r"(?:[A-Z][\w’'&\-]*(?:\.[A-Z]\.?)*|U\.S\.|U\.N\.)"
-    r"(?:(?:\s+|\s*&\s*|\s*/\s*)(?:(?:of|the|for|and|on|de|du|des|la|le)\s+)*(?:[A-Z][\w’'&\-]*(?:\.[A-Z]\.?)*|U\.S\.|U\.N\.|S\.p\.A\.))*")
+    r"(?:(?<=Inc)\.|(?<=Ltd)\.|(?<=Corp)\.|(?<=\bCo)\.)?"
+    r"(?:(?:\s+|\s*&\s*|\s*/\s*)(?:(?:of|the|for|and|on|de|du|des|la|le)\s+)*(?:[A-Z][\w’'&\-]*(?:\.[A-Z]\.?)*|U\.S\.|U\.N\.|S\.p\.A\.)(?:(?<=Inc)\.|(?<=Ltd)\.|(?<=Corp)\.|(?<=\bCo)\.)?)*")
+PLACE_AFTER = re.compile(r"^ (?:in|to) (?:the )?[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)?")
+METONYMS = {"Pentagon", "Treasury", "State", "Fed", "Kremlin"}
 ACRONYM_AFTER = re.compile(r"^\s*\((?:the\s+)?“?\"?([A-Z][A-Za-z&\-]{1,9})”?\"?\)")
 
 
@@ -66,6 +70,8 @@ class Found:
     paragraph: int
     order: tuple[int, int]
     aliases: list[str] = field(default_factory=list)
+    known: bool = False
+    seen: set[str] = field(default_factory=set)
 
 
 def _trim(words: list[str]) -> list[str]:
@@ -74,6 +80,12 @@ def _trim(words: list[str]) -> list[str]:
     while words and words[-1] in ("of", "the", "for", "and", "on", "in", "at", "&"):
         words = words[:-1]
     return words
+
+
+def nxt_is_the(seg: list[str], part: list[str]) -> bool:
+    i = len(part)
+    # position of this "and" in seg is not tracked exactly; look for "and the" right after the part
+    return i + 1 < len(seg) and seg[i] == "and" and seg[i + 1] == "the"
 
 
 def _candidates(paragraph: str) -> list[tuple[str, int, int]]:
@@ -98,7 +110,7 @@ def _candidates(paragraph: str) -> list[tuple[str, int, int]]:
         for seg in segments:
             part: list[str] = []
             for w in seg:
-                if w == "and" and part and (part[-1] in HEADS or part[-1] in LEGAL):
+                if w == "and" and part and (part[-1] in HEADS or part[-1] in LEGAL or nxt_is_the(seg, part)):
                     split.append(part)
                     part = []
                     continue
@@ -140,8 +152,16 @@ def _candidates(paragraph: str) -> list[tuple[str, int, int]]:
                                   "Energy", "Health", "Social") for w in name_words):
                 continue  # "Biden Administration", "Trump-Vance Administration"
             name = " ".join(name_words)
+            if name in COUNTRY_FORMS:
+                continue
             start = m.start() + text.find(name_words[0])
-            out.append((name, start, start + len(name)))
+            end_pos = start + len(name)
+            if name_words[-1] in ("Embassy", "Consulate", "General", "Office", "Mission"):
+                more = PLACE_AFTER.match(paragraph[end_pos:])
+                if more:
+                    name += more.group(0)
+                    end_pos += len(more.group(0))
+            out.append((name, start, end_pos))
     return out
 
 
@@ -171,9 +191,8 @@ def orgs(release: Release) -> tuple[Org, ...]:
                 continue
             ckey = _key(canon)
             if ckey not in found:
-                found[ckey] = Found(canon, index, (index, m.start()))
-                for a in [form]:
-                    alias_of[_key(a)] = ckey
+                found[ckey] = Found(canon, index, (index, m.start()), known=True)
+            found[ckey].seen.add(form)
             if form != found[ckey].name and form not in found[ckey].aliases and _key(form) != ckey:
                 found[ckey].aliases.append(form)
             alias_of[_key(form)] = ckey
@@ -196,7 +215,16 @@ def orgs(release: Release) -> tuple[Org, ...]:
     # drop a known body whose only evidence is inside a longer found name is fine; keep order of first mention
     result = []
     for f in sorted(found.values(), key=lambda f: f.order):
-        result.append(Org(name=f.name, aliases=tuple(a for a in f.aliases if a != f.name), paragraph=f.paragraph))
+        name, aliases = f.name, list(f.aliases)
+        if f.known:
+            written = [a for a in f.aliases]
+            longest = max(written, key=len) if written else ""
+            if longest and not (longest.isupper() or longest in METONYMS) and (f.name not in f.seen):
+                name = longest
+                aliases = [a for a in written if a != longest] + [f.name]
+            elif f.name not in f.seen:
+                aliases = written
+        result.append(Org(name=name, aliases=tuple(dict.fromkeys(a for a in aliases if a != name)), paragraph=f.paragraph))
     return tuple(result)
 
 
