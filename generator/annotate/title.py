@@ -18,9 +18,12 @@ CALL = re.compile(ACTOR + r"\s+(?:today\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke
                   r"had a (?:call|phone call|meeting)|participated in a call)\s+(?:today\s+|by phone\s+|this\s+\w+\s+)?"
                   r"(?:with|to)\s+(?P<other>(?:(?:[A-Z][\w.’'\-]*|of|the|and|bin|al)\s*,?\s*){1,14})")
 TRIP = re.compile(ACTOR + r"\s+(?:traveled|travelled|visited)\s+(?:to\s+)?(?P<place>[A-Z][\w.’'\-]*(?:[\s,]+[A-Z][\w.’'\-]*){0,3})")
-NOMINATE = re.compile(r"(?P<who>President [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)(?:,\s*Jr\.)?\s+(?:today\s+)?announced\s+his\s+intent\s+to\s+(?P<what>nominate|appoint)")
+NOMINATE = re.compile(r"(?P<who>(?:The )?President(?: [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)?)(?:,\s*Jr\.)?\s+(?:today\s+)?(?:announced|is announcing)\s+his\s+intent\s+to\s+(?P<what>nominate|appoint)")
 DELEGATION = re.compile(r"(?P<who>President [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)(?:,\s*Jr\.)?\s+today\s+announced\s+the\s+designation\s+of\s+a\s+Presidential\s+Delegation\s+to\s+(?:attend\s+)?(?P<what>[^.]{3,90}?)(?:\s+on\s+[A-Z][a-z]+\s+\d|\.|,|$)")
-JOINT = re.compile(r"following (?:joint )?statement was released by (?P<who>the (?:Governments|Government|Foreign Ministers|Ministers|Leaders)[^.:]{0,120}?)(?:\s+on the occasion|\s+regarding|\s+following|\.|:|$)", re.IGNORECASE)
+SANCTION = re.compile(r"\((?:OFAC|Treasury)\)\s+(?:today\s+)?(?:designated|sanctioned|took action against|is sanctioning|is designating)\s+(?P<what>[^.;]{5,120})")
+FACT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'\-,& ]{6,}):\s+(?P<rest>.+)$")
+JOINT = re.compile(r"following (?:joint )?statement was released by (?P<who>(?:the )?(?:Governments|Government|Foreign Ministers|Ministers|Leaders|United States|[A-Z])[^.:]{0,120}?)(?:\s+on the occasion|\s+regarding|\s+following|\.|:|$)", re.IGNORECASE)
+PREAMBLE = re.compile(r"(?:is attributable to|Begin text|^Via Teleconference)|:\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|my|me)\b")
 PRESIDENT = re.compile(r"\bPresident\s+(?:Joseph R\. Biden, Jr\.|Donald J\. Trump|Joe Biden|Barack Obama|[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)")
 LEAD_TRIM = re.compile(r"^(?:Today|Yesterday|Tonight|This (?:morning|afternoon|evening|week)|On [A-Z][a-z]+(?: \d+)?|In [A-Z][a-z]+ \d{4}),?\s+")
@@ -35,6 +38,14 @@ def title(release: Release, issuer: str = "", countries: tuple[str, ...] = ()) -
 
 def derive(release: Release, issuer: str = "") -> str:
     paras = [p for p in release.paragraphs if p.strip()]
+    person_byline = bool(release.byline) and not release.byline.startswith("Office")
+    if person_byline and len(paras[0].split()) < 8 and not FIRST_PERSON.search(paras[0]):
+        # a transcript: location line, then the remarks
+        name, _, role = release.byline.partition(",")
+        head = f"{_role_short(role.strip())} {name.strip()}".strip()
+        return _short(f"{head} Remarks")
+    while len(paras) > 1 and (PREAMBLE.search(paras[0]) or len(paras[0].split()) < 6):
+        paras = paras[1:]
     first = DATELINE.sub("", paras[0]).strip()
     text = " ".join(paras[:2])
     m = NOMINATE.search(text)
@@ -43,6 +54,14 @@ def derive(release: Release, issuer: str = "") -> str:
     m = DELEGATION.search(text)
     if m:
         return _short(f"{_presidential(m.group('who'))} Announces Presidential Delegation to {m.group('what')}")
+    m = SANCTION.search(first)
+    if m and issuer == "U.S. Department of the Treasury":
+        what = _clause(m.group("what"))
+        return _short(f"Treasury Sanctions {what}")
+    m = FACT_LABEL.match(first)
+    if m:
+        rest = LEAD_TRIM.sub("", m.group("rest"))
+        return _short("Fact Sheet: " + _clause(sentences(rest)[0] if rest else rest))
     m = JOINT.search(first)
     if m:
         return _short("Joint Statement by " + m.group("who"))
@@ -53,7 +72,8 @@ def derive(release: Release, issuer: str = "") -> str:
         other = m.group("other").strip(" ,")
         other = re.split(r",\s+(?:to|and|who|where|on)\b|\s+(?:to|on|about|regarding|in|this|today)\b", other)[0].strip(" ,")
         kind = "Call" if m.group("verb") in ("spoke",) or "call" in m.group("verb") else "Meeting"
-        return _short(f"Readout of {_possessive(actor)} {kind} with {other}")
+        prefix = "" if issuer == "U.S. Department of State" else "Readout of "
+        return _short(f"{prefix}{_possessive(actor)} {kind} with {other}")
     m = TRIP.search(opening)
     if m and m.start() < 40:
         place = re.split(r"\s+(?:on|to|and|from)\b", m.group("place"))[0].strip(" ,")
@@ -71,6 +91,8 @@ def derive(release: Release, issuer: str = "") -> str:
 
 
 def _presidential(who: str) -> str:
+    if who in ("President", "The President"):
+        return "President"
     who = who.replace("Joseph R. Biden", "Biden").replace("Joe Biden", "Biden").replace("Donald J. Trump", "Trump")
     return who
 
