@@ -178,6 +178,8 @@ def figures_in(paragraph: str, index: int) -> list[Figure]:
                     continue
                 if re.search(r"\b(?:no|any|every|each|anyone|the|this|that|which)\s+$", before, re.IGNORECASE):
                     continue
+            if re.match(r"^[-\s](?:thirds?|quarters?|halves|half|fifths?|tenths?)\b", after):
+                continue  # fractions: "two-thirds"
             if after.startswith("-") and not re.match(r"^-(?:year|day|month|week|hour|mile|kilomet|acre|ton|percent)", after):
                 continue  # "two-nation exchange", "five-point plan"
             if words[:1].isupper() and start > 0 and re.search(r"[A-Z][\w’']*\s+$", before) and not re.search(r"[.!?]\s+$", before):

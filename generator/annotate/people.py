@@ -33,6 +33,7 @@ SAID_AFTER = re.compile(rf"^(?:’s|'s)?\s*,?\s*(?:also\s+|then\s+|further\s+)?{
 SAID_BEFORE = re.compile(rf"\b{SPEECH}\s*$")
 ROLE_AFTER = re.compile(r"^,\s+((?:the\s+|a\s+|an\s+|then[- ]|former\s+|acting\s+|now\s+)?[^,.;:()“”\"]{2,120}?)(?=,|\.(?:\s|$)|;|:|\s+(?:who|which|said|and said|has|had|was|is|will)\b|\(|$)")
 WORD = re.compile(r"\S+")
+LOWER_WORD = re.compile(r"(?<![\w’'\-])[a-z][a-z’'\-]+")
 RUN_TOKEN = re.compile(rf"[{UP}{LOW}0-9][\w’'\-\.]*|[^\s\w]")
 LOWER_ROLE = re.compile(r"\b(citizens?|journalists?|activists?|defendants?|attorneys?|lawyers?|agents?|officers?|judge|"
                         r"reporters?|correspondents?|nominees?|envoy|dissidents?|nationals?|residents?|brother|sister|son|"
@@ -330,6 +331,9 @@ def _merge(mentions: list[Mention], release: Release) -> tuple[Person, ...]:
     strong_surnames = {surname(m.tokens) for m in mentions if m.strong}
     multi = {surname(m.tokens) for m in mentions if len([t for t in m.tokens if t not in SUFFIXES]) >= 2}
     ordered = sorted(mentions, key=lambda m: (m.paragraph, m.start))
+    # a weakly attested "name" made of words the text also uses in lower case is not a name ("Quad Cyber Challenge")
+    lower_words = set(LOWER_WORD.findall(" ".join(release.paragraphs)))
+    ordered = [m for m in ordered if m.strong or not any(t.lower() in lower_words for t in m.tokens if t not in SUFFIXES)]
     # strong mentions first define people; weak ones join them or need a second signal
     for m in ordered:
         key = surname(m.tokens)

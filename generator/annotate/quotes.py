@@ -18,7 +18,7 @@ CLOSE = "\"”"
 MIN_WORDS = 5
 NAME = r"(?:[A-Z][\w’'\-.]*(?:\s+(?:[A-Z][\w’'\-.]*|of|the|de|bin|al|van|von))*)"
 # attribution right after a closing mark: '," said Deputy Press Secretary Sabrina Singh' / '," Singh said'
-AFTER_SAID_NAME = re.compile(rf"^[\s,]*(?:{SPEECH})\s+(?:(?:the|a|an)\s+)?(?P<who>[^.,;:“\"]{{2,160}}?)(?=[.,;:]|\s+(?:during|at|in|on|to|when|after|before|while|today|yesterday|this|last|who|as|of)\b|\s*[“\"]|$)")
+AFTER_SAID_NAME = re.compile(rf"^[\s,]*(?:{SPEECH})\s+(?:(?:the|a|an)\s+)?(?P<who>[^.,;:“\"]{{2,160}}?)(?=[.,;:]|\s+(?:during|at|in|on|to|when|after|before|while|today|yesterday|this|last|who|as)\b|\s*[“\"]|$)")
 AFTER_NAME_SAID = re.compile(rf"^[\s,]*(?P<who>[^.,;:“\"]{{1,120}}?)\s+(?:also\s+|later\s+|further\s+)?(?:{SPEECH})\b")
 BEFORE = re.compile(rf"(?P<who>[A-Z][^.;:“\"”]{{0,120}}?|\b(?:he|she|they|He|She|They))\s+(?:also\s+)?(?:{SPEECH})(?:\s+(?:on\s+\w+|today|in\s+a\s+statement|that|reporters|the\s+\w+))?\s*[,:]?\s*$")
 ACCORDING = re.compile(r"^[\s,]*according to (?P<who>[^.,;“\"]{2,120})")

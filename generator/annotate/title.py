@@ -27,6 +27,7 @@ PREAMBLE = re.compile(r"(?:is attributable to|Begin text|^Via Teleconference)|:\
 FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|my|me)\b")
 PRESIDENT = re.compile(r"\bPresident\s+(?:Joseph R\. Biden, Jr\.|Donald J\. Trump|Joe Biden|Barack Obama|[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)")
 LEAD_TRIM = re.compile(r"^(?:Today|Yesterday|Tonight|This (?:morning|afternoon|evening|week)|On [A-Z][a-z]+(?: \d+)?|In [A-Z][a-z]+ \d{4}),?\s+")
+LEAD_DATE = re.compile(r"^(?:On\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}),?\s+")
 CUT_WORDS = re.compile(r"\s+(?:today|this week|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
 
 
@@ -147,7 +148,8 @@ def _subject(release: Release) -> str:
 
 
 def _clause(sentence: str) -> str:
-    s = LEAD_TRIM.sub("", sentence.strip())
+    s = LEAD_DATE.sub("", sentence.strip())
+    s = LEAD_TRIM.sub("", s)
     s = CUT_WORDS.sub("", s)
     s = re.sub(r"^(?:As part of|In|On|At|During|Following|After|Under)\b[^,]{0,120},\s+", "", s)
     masked = mask_abbreviations(s)
@@ -159,6 +161,7 @@ def _clause(sentence: str) -> str:
 
 def _short(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip().rstrip(".,;:")
+    text = text[:1].upper() + text[1:]
     words = text.split()
     if len(words) > MAX_WORDS:
         words = words[:MAX_WORDS]
