@@ -1,7 +1,6 @@
 """The one module that calls every stage: it reads like the table of contents of a build."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +10,7 @@ from generator.config import Config
 from generator.document import (annotated_path, annotator_of, is_edited, load_document, render_document,
                                 sha_of, source_of)
 from generator.errors import ContentError, Problem
-from generator.ingest import is_release_file, load_release
-from generator.ingest.wire import decode, parse_release
+from generator.ingest import is_release_file, read_releases
 from generator.model import build_site
 from generator.records import Document
 from generator.render import render_site
@@ -48,48 +46,61 @@ class Existing:
 
 # ---------------------------------------------------------------- ingest
 
+Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
+
+
 def ingest(config: Config) -> IngestReport:
     """Bring content/annotated/ up to date with content/releases/."""
     problems: list[Problem] = []
     existing = index_annotated(config.annotated_dir, problems)
     taken = {e.rel for e in existing.values()}
+    stamp = annotator_stamp(config)
     written: list[str] = []
     kept: list[str] = []
+    seen: set[Key] = set()
     unchanged = 0
-    sources = list_releases(config, problems)
-    stamp = annotator_stamp(config)
-    for source_file, path in sources:
+    for source_file, path in list_releases(config, problems):
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        old = existing.get(source_file)
+        old = existing.get((source_file, ""))
         if old and sha_of(old.text) == sha and annotator_of(old.text) == stamp:
-            unchanged += 1
+            unchanged += 1  # the common case: nothing to read, nothing to annotate
+            seen.add((source_file, ""))
             continue
-        if old and is_edited(old.text):
-            kept.append(f"content/annotated/{old.rel}")
-            continue
+        origin = f"content/releases/{source_file}"
         try:
-            release = parse_release(decode(data, f"content/releases/{source_file}"),
-                                    f"content/releases/{source_file}", sha, config.zone)
+            releases = read_releases(data, source_file, origin, config.zone)
         except ContentError as exc:
             problems.extend(exc.problems)
+            seen |= {key for key in existing if key[0] == source_file}  # keep the last good annotation
             continue
-        release = dataclasses.replace(release, source_file=source_file)
-        annotation = annotate(release, config.taxonomy)
-        text = render_document(release, annotation, stamp)
-        if old:
-            taken.discard(old.rel)
-        rel = free_path(annotated_path(release, annotation), taken)
-        taken.add(rel)
-        target = config.annotated_dir / rel
-        if old and old.rel != rel:
-            (config.annotated_dir / old.rel).unlink(missing_ok=True)
-        if old is None or old.rel != rel or old.text != text:
-            write_text_atomic(target, text)
-            written.append(f"content/annotated/{rel}")
-        else:
-            unchanged += 1
-    removed = remove_orphans(config, existing, {s for s, _ in sources}, kept)
+        for release in releases:
+            key = (source_file, release.source_item)
+            if key in seen:
+                problems.append(Problem(origin, 0, "", f"holds two releases with the same id '{release.source_item}'; the second is skipped"))
+                continue
+            seen.add(key)
+            old = existing.get(key)
+            if old and sha_of(old.text) == sha and annotator_of(old.text) == stamp:
+                unchanged += 1
+                continue
+            if old and is_edited(old.text):
+                kept.append(f"content/annotated/{old.rel}")
+                continue
+            annotation = annotate(release, config.taxonomy)
+            text = render_document(release, annotation, stamp)
+            if old:
+                taken.discard(old.rel)
+            rel = free_path(annotated_path(release, annotation), taken)
+            taken.add(rel)
+            if old and old.rel != rel:
+                (config.annotated_dir / old.rel).unlink(missing_ok=True)
+            if old is None or old.rel != rel or old.text != text:
+                write_text_atomic(config.annotated_dir / rel, text)
+                written.append(f"content/annotated/{rel}")
+            else:
+                unchanged += 1
+    removed = remove_orphans(config, existing, seen, kept)
     return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(problems)))
 
 
@@ -119,9 +130,9 @@ def list_releases(config: Config, problems: list[Problem]) -> list[tuple[str, Pa
     return out
 
 
-def index_annotated(folder: Path, problems: list[Problem]) -> dict[str, Existing]:
-    """source_file -> the annotated file made from it."""
-    index: dict[str, Existing] = {}
+def index_annotated(folder: Path, problems: list[Problem]) -> dict[Key, Existing]:
+    """(source_file, source_item) -> the annotated file made from it."""
+    index: dict[Key, Existing] = {}
     if not folder.is_dir():
         return index
     for path in sorted(folder.rglob("*.md")):
@@ -131,11 +142,11 @@ def index_annotated(folder: Path, problems: list[Problem]) -> dict[str, Existing
         except (OSError, UnicodeDecodeError):
             continue  # load_documents reports it
         source = source_of(text)
-        if not source:
+        if not source[0]:
             continue
         if source in index:
             problems.append(Problem(f"content/annotated/{rel}", 0, "source_file",
-                                    f"'{source}' is also annotated in content/annotated/{index[source].rel}; delete one of them"))
+                                    f"'{source[0]}' is also annotated in content/annotated/{index[source].rel}; delete one of them"))
             continue
         index[source] = Existing(rel, text)
     return index
@@ -152,7 +163,7 @@ def free_path(rel: str, taken: set[str]) -> str:
     return f"{stem}-{n}.md"
 
 
-def remove_orphans(config: Config, existing: dict[str, Existing], sources: set[str], kept: list[str]) -> list[str]:
+def remove_orphans(config: Config, existing: dict[Key, Existing], sources: set[Key], kept: list[str]) -> list[str]:
     """Delete annotated files whose release is gone, unless a person edited them."""
     removed = []
     for source, old in sorted(existing.items()):
@@ -210,7 +221,7 @@ def check(config: Config) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     for source_file, path in list_releases(config, problems):
         try:
-            load_release(path, f"content/releases/{source_file}", config.zone)
+            read_releases(path.read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
         except ContentError as exc:
             problems.extend(exc.problems)
     documents, doc_problems = load_documents(config)

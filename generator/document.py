@@ -16,7 +16,7 @@ from typing import Any, Callable
 import yaml
 
 from generator.errors import ContentError, Problem, did_you_mean
-from generator.records import Annotation, Document, Figure, Org, Person, Quote, Release, iso_week
+from generator.records import Annotation, DateMention, Document, Figure, Org, Person, Place, Quote, Release, iso_week
 from generator.yamlio import Located, error_line, error_text, load_located, plain
 
 FENCE = "---"
@@ -27,6 +27,8 @@ MAX_SLUG_WORDS = 8
 KEYS: dict[str, tuple[bool, str]] = {
     "source_file": (False, "file name of the raw release it came from"),
     "source_sha256": (False, "sha256 of the raw release's bytes"),
+    "source_item": (False, "which release of a source file that holds several (an RSS item's guid)"),
+    "source_url": (False, "where the release was published, when its source says"),
     "title": (True, "the headline (derived when the release has none)"),
     "title_source": (False, "'release' when the release gives the headline, 'derived' when Briefing made it"),
     "date": (True, "release date, YYYY-MM-DD"),
@@ -40,9 +42,11 @@ KEYS: dict[str, tuple[bool, str]] = {
     "summary": (False, "one or two sentences"),
     "people": (False, "[{name, role, paragraph}]"),
     "countries": (False, "ISO 3166-1 alpha-2 codes"),
+    "places": (False, "[{name, country, paragraph}]: cities and regions with their country"),
     "orgs": (False, "[{name, aliases, paragraph}]"),
     "quotes": (False, "[{text, speaker, paragraph}]"),
     "figures": (False, "[{value, unit, object, text, qualifier, paragraph}]"),
+    "dates": (False, "[{text, date, paragraph}]: dates mentioned, resolved against the release date"),
     "extra": (False, "a mapping of your own keys, kept and passed to templates"),
     "annotator": (False, "version of the annotator that wrote the file"),
     "checksum": (False, "sha256 of the file as Briefing wrote it; a mismatch means a person edited it"),
@@ -68,6 +72,12 @@ def render_document(release: Release, annotation: Annotation, annotator_version:
     fields: list[tuple[str, Any]] = [
         ("source_file", release.source_file),
         ("source_sha256", release.sha256),
+    ]
+    if release.source_item:
+        fields.append(("source_item", release.source_item))
+    if release.url:
+        fields.append(("source_url", release.url))
+    fields += [
         ("title", annotation.title),
         ("title_source", annotation.title_source),
         ("date", release.date),
@@ -84,11 +94,13 @@ def render_document(release: Release, annotation: Annotation, annotator_version:
         ("summary", annotation.summary),
         ("people", [drop_empty({"name": p.name, "role": p.role, "paragraph": p.paragraph}) for p in annotation.people]),
         ("countries", list(annotation.countries)),
+        ("places", [{"name": p.name, "country": p.country, "paragraph": p.paragraph} for p in annotation.places]),
         ("orgs", [{"name": o.name, "aliases": list(o.aliases), "paragraph": o.paragraph} for o in annotation.orgs]),
         ("quotes", [{"text": q.text, "speaker": q.speaker, "paragraph": q.paragraph} for q in annotation.quotes]),
         ("figures", [drop_empty({"value": q.value, "unit": q.unit, "object": q.object, "text": q.text,
                                  "qualifier": q.qualifier, "paragraph": q.paragraph}, keep=("unit",))
                      for q in annotation.figures]),
+        ("dates", [{"text": d.text, "date": d.date, "paragraph": d.paragraph} for d in annotation.dates]),
         ("annotator", annotator_version),
     ]
     front = "".join(dump_field(key, value) for key, value in fields)
@@ -204,6 +216,11 @@ def parse_document(source: str, path: str, topic_slugs: frozenset[str] | None = 
                                      required=("value",))),
         body=body,
         byline=reader.get("byline", as_text, ""),
+        places=tuple(reader.records("places", Place, {"name": non_empty_text, "country": country_code, "paragraph": paragraph_index})),
+        dates=tuple(reader.records("dates", DateMention, {"text": non_empty_text, "date": as_date, "paragraph": paragraph_index},
+                                   required=("text", "date"))),
+        source_item=reader.get("source_item", as_text, ""),
+        url=reader.get("source_url", as_text, ""),
         extra=tuple(sorted(reader.get("extra", mapping, {}).items())),
     )
     if reader.problems:
@@ -294,12 +311,20 @@ def text_tuple(value: Any) -> tuple[str, ...]:
 
 
 def country_list(value: Any) -> list[str]:
-    codes = []
-    for code in text_list(["NO" if v is False else v for v in value] if isinstance(value, list) else value):
-        if not re.fullmatch(r"[A-Z]{2}", code):
-            raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code such as US or IL")
-        codes.append(code)
+    codes = [country_code(v) for v in text_list(["NO" if v is False else v for v in value] if isinstance(value, list) else value)]
+    if "" in codes:
+        raise ValueError("empty country code")
     return codes
+
+
+def country_code(value: Any) -> str:
+    """One ISO code, or '' for unknown; YAML reads a bare NO (Norway) as false."""
+    if value is False:
+        return "NO"
+    code = as_text(value)
+    if code and not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 code such as US or IL")
+    return code
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -355,9 +380,13 @@ def load_document(path: Path, rel: str, topic_slugs: frozenset[str] | None = Non
     return parse_document(text_, rel, topic_slugs, origin)
 
 
-def source_of(text_: str) -> str:
-    """The source_file key of an annotated text, read cheaply; '' when absent."""
-    match = re.search(r"^source_file: *(.+?) *$", text_[:4096], re.MULTILINE)
+def source_of(text_: str) -> tuple[str, str]:
+    """(source_file, source_item) of an annotated text, read cheaply; '' where absent."""
+    return scalar_key(text_, "source_file"), scalar_key(text_, "source_item")
+
+
+def scalar_key(text_: str, key: str) -> str:
+    match = re.search(rf"^{key}: *(.+?) *$", text_[:8192], re.MULTILINE)
     if not match:
         return ""
     try:

@@ -22,6 +22,9 @@ class Release:
     byline: str = ""  # "Ned Price, Department Spokesperson", when the release opens with one
     dateline: str = ""  # "Washington, D.C." line under a byline, when present
     headline: str = ""  # a headline the release itself gives, when it has one
+    source_item: str = ""  # which release of a file that holds several (an RSS item's guid), else ""
+    url: str = ""  # where the release was published, when the source says
+    publisher: str = ""  # who the source says published it (feed channel, byline author), when it says
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,20 @@ class Org:
 class Quote:
     text: str  # the quoted words, without the quotation marks
     speaker: str  # person or organisation; "" when the text does not say
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # a city or region as written: "Kyiv", "Kursk Oblast", "Gaza"
+    country: str  # ISO 3166-1 alpha-2 of the country it lies in, "" when unknown
+    paragraph: int = 0
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str  # as written: "On Friday", "Oct. 1", "Oct. 7, 2023"
+    date: dt.date  # resolved against the release date
     paragraph: int = 0
 
 
@@ -69,6 +86,8 @@ class Annotation:
     orgs: tuple[Org, ...] = ()
     quotes: tuple[Quote, ...] = ()
     figures: tuple[Figure, ...] = ()
+    places: tuple[Place, ...] = ()
+    dates: tuple[DateMention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,10 @@ class Document:
     figures: tuple[Figure, ...]
     body: str  # Markdown
     byline: str = ""
+    places: tuple[Place, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+    source_item: str = ""
+    url: str = ""
     extra: tuple[tuple[str, object], ...] = field(default=())  # front-matter keys we do not interpret
 
 

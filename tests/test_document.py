@@ -90,3 +90,18 @@ def test_slugify():
 def test_optional_record_fields_may_be_left_out():
     doc = parse_document("---\ntitle: x\ndate: 2024-01-01\nfigures:\n- value: 3\npeople:\n- name: Ann Lee\n---\n", "c.md")
     assert doc.figures[0].value == 3 and doc.figures[0].object == "" and doc.people[0].role == ""
+
+
+def test_places_dates_and_source_item_round_trip():
+    import datetime as dt
+
+    from generator.records import DateMention, Place
+
+    release = parse_release(HEADER + "\nIn Kyiv on Friday.\n", "feed.xml", "a" * 64, ZoneInfo("UTC"))
+    release = dataclasses.replace(release, source_item="https://example.org/?p=1", url="https://example.org/x")
+    annotation = Annotation(title="T", title_source="release", summary="S", issuer="", topics=(),
+                            places=(Place("Kyiv", "UA", 0),), dates=(DateMention("on Friday", dt.date(2024, 10, 25), 0),))
+    doc = parse_document(render_document(release, annotation, "t"), "2024/x.md")
+    assert doc.places == (Place("Kyiv", "UA", 0),)
+    assert doc.dates == (DateMention("on Friday", dt.date(2024, 10, 25), 0),)
+    assert (doc.source_item, doc.url) == ("https://example.org/?p=1", "https://example.org/x")

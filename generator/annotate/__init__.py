@@ -1,16 +1,18 @@
 """Annotation: pure functions from a Release (and the taxonomy) to its Annotation.
 
 One module per kind of annotation (title, summary, issuer, topics, people, countries, orgs,
-quotes, figures), each a pure function of the release; packaged word lists are loaded once at
+quotes, figures, places, dates), each a pure function of the release; packaged word lists are loaded once at
 import. No file access at call time, no clock.
 """
 from __future__ import annotations
 
 from generator.annotate.countries import countries
+from generator.annotate.dates import dates
 from generator.annotate.figures import figures
 from generator.annotate.issuer import issuer
 from generator.annotate.orgs import orgs
 from generator.annotate.people import people
+from generator.annotate.places import places
 from generator.annotate.quotes import quotes
 from generator.annotate.summary import summary
 from generator.annotate.title import title
@@ -38,4 +40,6 @@ def annotate(release: Release, taxonomy: tuple[Topic, ...]) -> Annotation:
         orgs=orgs(release),
         quotes=quotes(release, persons),
         figures=figures(release),
+        places=places(release),
+        dates=dates(release),
     )
