@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +173,7 @@ def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
         "iso": iso,
         "clock": clock,
         "country_name": country_name,
+        "web_url": web_url,
     })
     return env
 
@@ -272,6 +274,11 @@ class SafeLinks(Treeprocessor):
                 element.attrib.clear()
             if element.tag in ("h1", "h2", "h3", "h4", "h5"):
                 element.tag = f"h{int(element.tag[1]) + 1}"
+
+
+def web_url(value: str) -> str:
+    """The URL when it is an absolute http(s) address, else '' (source URLs come from untrusted input)."""
+    return value if re.match(r"^https?://[^\s<>\"']+$", value or "") else ""
 
 
 def is_unsafe_url(value: str) -> bool:

@@ -304,3 +304,11 @@ def test_missing_included_template_is_reported_where_it_is_included(tmp_path):
     (problem,) = error.value.problems
     assert (problem.file, problem.line) == ("themes/broken/templates/404.html", 3)
     assert "nope.html" in problem.message
+
+
+def test_only_web_urls_are_linked():
+    from generator.render import web_url
+
+    assert web_url("https://www.state.gov/x/") == "https://www.state.gov/x/"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example/", "https://x/\" onmouseover=\"x", ""):
+        assert web_url(bad) == "", bad
