@@ -13,6 +13,10 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from generator.errors import ContentError, Problem
+from generator.ingest.html_reader import read_html_release
+from generator.ingest.json_reader import read_json
+from generator.ingest.markdown_reader import read_markdown
+from generator.ingest.rss_reader import read_feed
 from generator.ingest.wire import IGNORED_NAMES, decode, is_release_file, load_release, parse_release
 from generator.records import Release
 
@@ -27,6 +31,13 @@ def read_wire(data: bytes, source_file: str, sha256: str, timezone: ZoneInfo) ->
 READERS: dict[str, Reader] = {
     "": read_wire,
     ".txt": read_wire,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html_release,
+    ".htm": read_html_release,
+    ".json": read_json,
+    ".xml": read_feed,
+    ".rss": read_feed,
 }
 
 
