@@ -64,6 +64,7 @@ CHROME_TEXT = re.compile(
     re.IGNORECASE,
 )
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+SPACE_BEFORE_STOP = re.compile(r"(?<=\w) ([.,;:!?])(?=\s|$)")
 STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 HTML_LIKE = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s/>]|/[a-zA-Z]|!--)")
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "date", "dc.date",
@@ -116,8 +117,11 @@ def read_html(markup: str) -> Page:
     canonical = soup.find("link", rel="canonical")
     url = (str(canonical.get("href") or "") if isinstance(canonical, Tag) else "") or _meta(soup, "og:url")
     root = _content_root(soup)
+    # a paragraph that is only the shown publication date ("<p><time ...>March 5, 2024</time></p>") is page meta
+    dates = {squeeze(t.get_text(" ")) for t in soup.find_all(["time"])}
+    dates |= {squeeze(t.get_text(" ")) for t in soup.find_all(class_=PUBLISHED_CLASS)}
     return Page(
-        paragraphs=tuple(_paragraphs(root)), title=title, published=published, kind=kind[:60],
+        paragraphs=tuple(p for p in _paragraphs(root) if p not in dates), title=title, published=published, kind=kind[:60],
         author=_meta(soup, "author", "article:author", "dc.creator"), url=squeeze(url),
         site=_meta(soup, "og:site_name", "publisher", "application-name"),
     )
@@ -195,7 +199,7 @@ def _paragraphs(root: Tag) -> list[str]:
 
     def flush() -> None:
         nonlocal prefix
-        text = squeeze("".join(buf))
+        text = SPACE_BEFORE_STOP.sub(r"\1", squeeze("".join(buf)))  # "<a>trade<span> </span></a>." -> "trade."
         buf.clear()
         if text and not CHROME_TEXT.match(text) and re.search(r"\w", text):
             out.append(prefix + text)

@@ -40,14 +40,13 @@ def read_feed(data: bytes, source_file: str, sha256: str, timezone: ZoneInfo) ->
     decode(data, source_file)  # binary content is refused the same way as for every shape
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     exc = parsed.get("bozo_exception")
+    line = error_line(exc, data)
     if not parsed.get("version") and not parsed.entries:
-        line = exc.getLineNumber() if isinstance(exc, xml.sax.SAXParseException) else 0
         why = f" ({exc.getMessage()})" if isinstance(exc, xml.sax.SAXParseException) else ""
         raise ContentError([Problem(source_file, line, "feed",
                                     f"not an RSS or Atom feed{why}; a .xml or .rss release file must be a feed "
                                     "with <item> or <entry> elements")])
     if isinstance(exc, xml.sax.SAXException):
-        line = exc.getLineNumber() if isinstance(exc, xml.sax.SAXParseException) else 0
         message = exc.getMessage() if hasattr(exc, "getMessage") else str(exc)
         raise ContentError([Problem(source_file, line, "feed",
                                     f"not well-formed XML: {message}; fix the file or download the feed again")])
@@ -67,6 +66,17 @@ def read_feed(data: bytes, source_file: str, sha256: str, timezone: ZoneInfo) ->
     if problems:
         raise ContentError(problems)
     return tuple(releases)
+
+
+def error_line(exc: object, data: bytes) -> int:
+    """The 1-based line of an XML error in the file; feedparser puts a declaration line in front of
+    a document that has none, which shifts expat's count by one."""
+    if not isinstance(exc, xml.sax.SAXParseException):
+        return 0
+    line = exc.getLineNumber() or 0
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+        line -= 1
+    return max(line, 1)
 
 
 def entry_time(entry: Any, timezone: ZoneInfo) -> dt.datetime | None:
