@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import re
 
+import pycountry
+
+from generator.annotate.countries import FORMS as COUNTRY_FORMS
+from generator.annotate.countries import PATTERN as COUNTRY_PATTERN
 from generator.annotate.text import mask_abbreviations, sentences
 from generator.records import Release
 
 MAX_WORDS = 15
+# country forms that are names (not adjectives or demonyms): "Ukraine", "Burma", "Gaza", "Republic of Korea"
+COUNTRY_NAMES = frozenset(
+    [n for c in pycountry.countries for n in (c.name, getattr(c, "common_name", "")) if n and "," not in n]
+    + [f for f, code in COUNTRY_FORMS.items() if code not in ("-",) and f[:1].isupper()
+       and not f.endswith(("an", "ans", "ese", "ish", "i", "is", "ic", "ch", "ian", "ean")) and len(f) > 3])
 DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.]+(?:,\s*[A-Z][A-Za-z.]+)?\s*[–—-]+\s*|[A-Z .’'\-]{2,40}:\s+)")
 ACTOR = r"(?P<actor>(?:(?:[A-Z][\w.’'\-]*|of|the|and|to)\s+){0,10}?[A-Z][\w.’'\-]*(?:,\s*Jr\.)?)"
 CALL = re.compile(ACTOR + r"\s+(?:today\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke|met|held a (?:call|meeting|phone call|video call|virtual meeting)|"
@@ -29,6 +38,44 @@ PRESIDENT = re.compile(r"\bPresident\s+(?:Joseph R\. Biden, Jr\.|Donald J\. Trum
 LEAD_TRIM = re.compile(r"^(?:Today|Yesterday|Tonight|This (?:morning|afternoon|evening|week)|On [A-Z][a-z]+(?: \d+)?|In [A-Z][a-z]+ \d{4}),?\s+")
 LEAD_DATE = re.compile(r"^(?:On\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}),?\s+")
 CUT_WORDS = re.compile(r"\s+(?:today|this week|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+TRANSCRIPT = re.compile(r"^(?:MODERATOR|OPERATOR|QUESTION|Q|(?:MR|MS|MRS)\.? [A-Z]+|[A-Z]+ [A-Z]+ OFFICIAL|SECRETARY [A-Z]+):\s")
+LETTER = re.compile(r"^(?:Dear (?:Mr\.|Madam|Majority|Minority|Speaker|Leader)|TO THE (?:CONGRESS|SENATE)|Section 202\(d\) of the National Emergencies Act)")
+COUNTRY_LIST = re.compile(r"^(?:We,\s+)?(?:the\s+)?(?:(?:Governments?|Leaders|Foreign Ministers|Ministers) of\s+)?(?:(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3},\s+){2,}")
+EMERGENCY = re.compile(r"national emergency (?:with respect to|declared in [^.]{0,80}? with respect to) (?P<what>[^.,;(]{3,80}?)(?=\s+(?:declared|that|which|is|was|and)\b|[.,;(])", re.IGNORECASE)
+# Justice Department cases: "<subject> pleaded guilty today in ... to <charges>"
+CASE = re.compile(r"^(?P<who>[A-Z][^;:]{2,160}?)\s+(?:today\s+)?(?P<verb>pleaded guilty|has pleaded guilty|have pleaded guilty|"
+                  r"(?:was|were|has been|have been) sentenced|(?:was|were|has been|have been) indicted|(?:was|were) convicted|"
+                  r"(?:was|were) arrested|(?:has|have) agreed to pay|agreed to pay|(?:has|have) agreed to plead guilty|agreed to plead guilty|"
+                  r"(?:has|have) agreed to (?:a )?settle(?:ment)?|(?:has|have) settled)\b(?P<rest>[^.]*)")
+CASE_VERB = [("pleaded guilty", "Pleads Guilty"), ("sentenced", "Sentenced"), ("indicted", "Indicted"),
+             ("convicted", "Convicted"), ("arrested", "Arrested"), ("agreed to pay", "Agrees to Pay"),
+             ("agreed to plead guilty", "Agrees to Plead Guilty"), ("settle", "Settles")]
+PLURAL_SUBJECT = re.compile(r"\band\b|^(?:Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|\d+)\b|s$")
+DESIGNATE = re.compile(r"\b(?:is|are|has|have|today)\s+(?:today\s+)?(?:also\s+)?designat(?:ing|ed)\s+(?P<what>[^.;]{3,160}?)"
+                       r"(?:\s+as\s+(?:an?\s+)?(?P<as>Specially Designated Global Terrorists?|Foreign Terrorist Organizations?))")
+SANCTIONING = re.compile(r"^(?:Today,?\s+)?(?:the\s+)?(?:United States|U\.S\.|Department of State|State Department)\s+(?:is|has|are)\s+(?:today\s+)?"
+                         r"(?:taking action|sanctioning|imposing sanctions on|designating|taking steps)\s+(?:against\s+)?(?P<what>[^.;]{5,140})")
+CONVENED = re.compile(r"(?:^|,\s+)(?P<who>(?:the\s+)?White House|[^,.]{0,80}?)\s+(?:virtually\s+)?(?:convened|hosted)\s+(?:a|an|the)\s+(?P<what>(?:[\w\-’']+\s+){0,5}?(?:roundtable|listening session|meeting|convening|call|summit|conversation|discussion|forum|briefing|event))"
+                      r"(?P<rest>[^.]*)")
+TRAVEL = re.compile(ACTOR + r"\s+will\s+travel\s+to\s+(?P<place>[A-Z][\w.’'\-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.’'\-]*){0,4})")
+PRESENT = {
+    "announced": "Announces", "launched": "Launches", "released": "Releases", "issued": "Issues", "awarded": "Awards",
+    "published": "Publishes", "unveiled": "Unveils", "signed": "Signs", "sanctioned": "Sanctions",
+    "designated": "Designates", "imposed": "Imposes", "took": "Takes", "welcomed": "Welcomes", "approved": "Approves",
+    "finalized": "Finalizes", "proposed": "Proposes", "reached": "Reaches", "settled": "Settles", "filed": "Files",
+    "named": "Names", "appointed": "Appoints", "transmitted": "Transmits", "hosted": "Hosts", "convened": "Convenes",
+    "provided": "Provides", "pledged": "Pledges", "committed": "Commits", "extended": "Extends", "renewed": "Renews",
+    "expanded": "Expands", "established": "Establishes", "created": "Creates", "delivered": "Delivers",
+    "is announcing": "Announces", "is launching": "Launches", "is releasing": "Releases", "is issuing": "Issues",
+    "is providing": "Provides", "is designating": "Designates", "is sanctioning": "Sanctions", "is taking": "Takes",
+    "is imposing": "Imposes", "is awarding": "Awards", "is offering": "Offers", "is publishing": "Publishes",
+    "is proposing": "Proposes", "is extending": "Extends", "is expanding": "Expands", "is establishing": "Establishes",
+}
+PRESENT_VERB = re.compile(r"^(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
+                          + "|".join(sorted((re.escape(v) for v in PRESENT), key=len, reverse=True))
+                          + r")\b(?:\s+today\b)?")
+SMALL = frozenset("a an the and or nor but of to in on for with by at as from into per via vs".split())
 
 
 def title(release: Release, issuer: str = "", countries: tuple[str, ...] = ()) -> tuple[str, str]:
@@ -39,19 +86,22 @@ def title(release: Release, issuer: str = "", countries: tuple[str, ...] = ()) -
 
 def derive(release: Release, issuer: str = "") -> str:
     paras = [p for p in release.paragraphs if p.strip()]
+    if not paras:
+        return ""
     person_byline = bool(release.byline) and not release.byline.startswith("Office")
-    if person_byline and len(paras[0].split()) < 8 and not FIRST_PERSON.search(paras[0]):
-        # a transcript: location line, then the remarks
-        name, _, role = release.byline.partition(",")
-        head = f"{_role_short(role.strip())} {name.strip()}".strip()
-        return _short(f"{head} Remarks")
-    while len(paras) > 1 and (PREAMBLE.search(paras[0]) or len(paras[0].split()) < 6):
+    head_lines = paras[:6]
+    if any(TRANSCRIPT.match(p) for p in head_lines) or person_byline and len(paras[0].split()) < 8 and not FIRST_PERSON.search(paras[0]):
+        return _transcript(release, paras, issuer)
+    if LETTER.match(paras[0]):
+        return _letter(paras)
+    intro = " ".join(paras[:2])
+    m = NOMINATE.search(intro)
+    if m:
+        return _short(f"{_presidential(m.group('who'))} Announces Key {'Nominees' if m.group('what') == 'nominate' else 'Appointments'}")
+    while len(paras) > 1 and (PREAMBLE.search(paras[0]) or len(paras[0].split()) < 6 or _listy(paras[0])):
         paras = paras[1:]
     first = DATELINE.sub("", paras[0]).strip()
     text = " ".join(paras[:2])
-    m = NOMINATE.search(text)
-    if m:
-        return _short(f"{_presidential(m.group('who'))} Announces Key {'Nominations' if m.group('what') == 'nominate' else 'Appointments'}")
     m = DELEGATION.search(text)
     if m:
         return _short(f"{_presidential(m.group('who'))} Announces Presidential Delegation to {m.group('what')}")
@@ -65,8 +115,25 @@ def derive(release: Release, issuer: str = "") -> str:
         return _short("Fact Sheet: " + _clause(sentences(rest)[0] if rest else rest))
     m = JOINT.search(first)
     if m:
+        subject = _subject(release)
+        if subject:
+            return _short("Joint Statement on " + subject)
         return _short("Joint Statement by " + m.group("who"))
+    if COUNTRY_LIST.match(first) or re.match(r"^We,\s+the\s", first):
+        subject = _subject(release)
+        return _short("Joint Statement" + (f" on {subject}" if subject else ""))
     opening = sentences(first)[0] if first else ""
+    case = _case(opening)
+    if case:
+        return case
+    m = DESIGNATE.search(" ".join(sentences(" ".join(paras[:2]))[:3]))
+    if m and issuer in ("U.S. Department of State", "U.S. Department of the Treasury"):
+        what = _names_only(m.group("what"))
+        label = "as a Specially Designated Global Terrorist" if m.group("as").startswith("Specially") else \
+            "as a Foreign Terrorist Organization"
+        if len(what.split()) <= 8:
+            return _short(f"Designation of {what} {label}")
+        return _short(f"Terrorist Designation of {what}")
     m = CALL.search(mask_abbreviations(opening).replace("·", "."))
     if m and m.start() < 40:
         actor = _actor(m.group("actor"))
@@ -79,16 +146,109 @@ def derive(release: Release, issuer: str = "") -> str:
     if m and m.start() < 40:
         place = re.split(r"\s+(?:on|to|and|from)\b", m.group("place"))[0].strip(" ,")
         return _short(f"Readout of {_possessive(_actor(m.group('actor')))} Trip to {place}")
-    if FIRST_PERSON.search(" ".join(paras[:2])) and not release.byline:
+    m = TRAVEL.search(opening)
+    if m and m.start() < 40:
+        place = re.split(r"\s+(?:on|from)\b|,\s+(?:where|to)\b", m.group("place"))[0].strip(" ,")
+        return _short(f"{_actor(m.group('actor'))} Travels to {place}")
+    m = CONVENED.search(opening)
+    if m and issuer == "The White House":
+        what = m.group("what")
+        what = re.sub(r"^(?:virtual|first|second|third|new)\s+", "", what)
+        topic = re.search(r"\b(?:on|about|to discuss)\s+(?:the\s+|how\s+)?(?P<t>[^,;]{3,80})", m.group("rest"))
+        host = "White House " if "White House" in m.group("who") else ""
+        out = f"Readout of {host}{_cap_words(what)}"
+        if topic:
+            out += " on " + _clause(topic.group("t"))
+        return _short(out)
+    unquoted = QUOTED.sub(" ", text)
+    if FIRST_PERSON.search(unquoted) and not release.byline and issuer in ("The White House", ""):
         speaker = _speaker(release)
         subject = _subject(release)
         return _short(f"Statement from {speaker}" + (f" on {subject}" if subject else ""))
-    if release.byline and not release.byline.startswith("Office") and FIRST_PERSON.search(text):
+    if person_byline and FIRST_PERSON.search(unquoted) and issuer != "U.S. Department of State":
         name, _, role = release.byline.partition(",")
         subject = _subject(release)
         head = f"{_role_short(role.strip())} {name.strip()}".strip()
         return _short(f"Statement by {head}" + (f" on {subject}" if subject else ""))
-    return _short(_clause(opening))
+    out = _short(_present(_clause(opening)))
+    if len(out.split()) < 4 and len(paras) > 1:
+        out = _short(_clause(sentences(DATELINE.sub("", paras[1]).strip())[0]))
+    return out
+
+
+def _listy(paragraph: str) -> bool:
+    """A list item or table row rather than prose: "- Name, Nominee for ...", "1. The Agreement ..."."""
+    return bool(re.match(r"^(?:[-•*]\s|\d{1,2}[.)]?\s|\(\w\)\s)", paragraph))
+
+
+def _transcript(release: Release, paras: list[str], issuer: str) -> str:
+    if release.byline and issuer == "U.S. Department of State" and re.search(r"Spokesperson", release.byline):
+        day = release.date
+        return f"Department Press Briefing – {day:%B} {day.day}, {day.year}"
+    if any(re.match(r"^(?:SENIOR ADMINISTRATION OFFICIAL|MODERATOR)", p) for p in paras[:8]):
+        return "Background Press Call by Senior Administration Officials"
+    name, _, role = release.byline.partition(",")
+    head = f"{_role_short(role.strip())} {name.strip()}".strip()
+    return _short(f"{head} Remarks" if head else "Press Briefing")
+
+
+def _letter(paras: list[str]) -> str:
+    body = " ".join(paras[:4])
+    m = EMERGENCY.search(body)
+    if m:
+        what = m.group("what").strip()
+        return _short(f"Letter to Congress on the Continuation of the National Emergency With Respect to {what}")
+    return "Letter to the Speaker of the House and the President of the Senate"
+
+
+def _case(opening: str) -> str:
+    """Justice Department case releases: "<Who> Pleads Guilty to ...", "<Who> Sentenced to ..."."""
+    s = DATELINE.sub("", opening)
+    s = re.sub(r"^(?:Today,?\s+)", "", s)
+    m = CASE.match(mask_abbreviations(s).replace("·", "\x00"))
+    if not m:
+        return ""
+    who = s[:m.end("who")]
+    # drop appositives and ages: "Jorge De Castro Font, 45, a former senator ..., pleaded"
+    who = re.split(r",\s+(?:\d+|a|an|the|who|both|of|and its|and their|along|along with|together)\b|\s+\(", who)[0].strip(" ,")
+    who = re.sub(r"^(?:The|A|An)\s+", lambda x: "" if who.split()[1:2] and who.split()[1][:1].isupper() else x.group(0), who)
+    if len(who.split()) > 8:
+        return ""
+    verb_text = m.group("verb")
+    verb = next(v for k, v in CASE_VERB if k in verb_text)
+    plural = bool(PLURAL_SUBJECT.search(who))
+    if plural and verb.startswith(("Pleads", "Agrees", "Settles")):
+        verb = {"Pleads Guilty": "Plead Guilty", "Agrees to Pay": "Agree to Pay",
+                "Agrees to Plead Guilty": "Agree to Plead Guilty", "Settles": "Settle"}[verb]
+    rest = s[m.start("rest"):]
+    rest = re.split(r"\.(?!\d)(?:\s|$)", mask_abbreviations(rest))[0].replace("·", ".")
+    if "Pay" in verb:
+        rest = re.sub(r"^\s*(?:today\s+)?(?:the\s+(?:United States|U\.S\.|government|federal government)\s+)?(?:a total of\s+)?", " ", rest)
+    else:
+        to = re.search(r"(?:^|\s)(?=(?:to|for|on charges of|on)\s)", rest)
+        rest = rest[to.end():] if to else ""
+    tail = re.split(r",|\s+(?:the (?:Justice )?Department|announced|according|after|following|because|which|for (?:his|her|their) role)\b", rest)[0]
+    tail = re.sub(r"\s+(?:to settle|to resolve)\s+(allegations|claims)\s+that\b.*", r" to Settle \1", tail)
+    words = tail.split()
+    if len(words) > 10:
+        words = words[:10]
+    out = f"{who} {verb}"
+    if words:
+        extra = " ".join(words)
+        if verb.startswith(("Agree", "Agrees")) and verb.endswith("Pay"):
+            extra = re.sub(r"^(?:a total of|more than|nearly|about|over|approximately)\s+", "", extra)
+        out += " " + extra
+    return _short(out)
+
+
+def _names_only(what: str) -> str:
+    """'Sa’id Ahmad al-Jamal and other individuals ...' -> the named part before generic words."""
+    what = re.split(r",\s+(?:a|an|the|who|which)\b|\s+(?:for|under|pursuant|who|which|involved|in connection)\b", what)[0]
+    return what.strip(" ,")
+
+
+def _cap_words(text: str) -> str:
+    return " ".join(w if w in SMALL else w[:1].upper() + w[1:] for w in text.split())
 
 
 def _presidential(who: str) -> str:
@@ -125,26 +285,41 @@ def _speaker(release: Release) -> str:
 
 
 def _subject(release: Release) -> str:
-    """The most mentioned country (by name) or else nothing."""
-    from generator.annotate.countries import PATTERN, FORMS
+    """The most mentioned country, by the name the text writes for it, or else nothing."""
     counts: dict[str, int] = {}
-    names: dict[str, str] = {}
+    names: dict[str, dict[str, int]] = {}
     for p in release.paragraphs:
-        for m in PATTERN.finditer(p):
-            code = FORMS.get(m.group(0))
-            if code and code not in ("-", "US"):
-                counts[code] = counts.get(code, 0) + 1
-                if code not in names or len(m.group(0)) > 3 and m.group(0)[0].isupper() and not m.group(0).endswith(("n", "i", "ese", "sh")):
-                    names.setdefault(code, m.group(0))
+        for m in COUNTRY_PATTERN.finditer(p):
+            form = m.group(0)
+            code = COUNTRY_FORMS.get(form)
+            if not code or code in ("-", "US"):
+                continue
+            counts[code] = counts.get(code, 0) + 1
+            if form in COUNTRY_NAMES:
+                names.setdefault(code, {})
+                names[code][form] = names[code].get(form, 0) + 1
     if not counts:
         return ""
     best = max(counts, key=lambda c: counts[c])
     if counts[best] < 2:
         return ""
-    import pycountry
+    written = names.get(best)
+    if written:
+        return max(written, key=lambda f: (written[f], -len(f)))
     country = pycountry.countries.get(alpha_2=best)
-    name = getattr(country, "common_name", None) or (country.name if country else names[best])
-    return {"PS": "Gaza", "XK": "Kosovo"}.get(best, name)
+    return getattr(country, "common_name", None) or (country.name if country else "")
+
+
+def _present(clause: str) -> str:
+    """"The Department of the Treasury announced X" -> "Department of the Treasury Announces X" (headline tense)."""
+    m = PRESENT_VERB.match(clause)
+    if not m:
+        return clause
+    subj = re.sub(r"^(?:The|the)\s+", "", m.group("subj"))
+    verb = PRESENT[m.group("verb")]
+    if re.search(r"\band\b|,", subj) or m.group("verb").startswith("are "):
+        verb = verb[:-2] if verb.endswith(("ches", "shes", "sses")) else verb[:-1]
+    return f"{subj} {verb}{clause[m.end():]}"
 
 
 def _clause(sentence: str) -> str:
@@ -160,11 +335,26 @@ def _clause(sentence: str) -> str:
 
 
 def _short(text: str) -> str:
+    """Headline form: at most MAX_WORDS words, no dangling small word or punctuation, headline capitals."""
     text = re.sub(r"\s+", " ", text).strip().rstrip(".,;:")
-    text = text[:1].upper() + text[1:]
     words = text.split()
     if len(words) > MAX_WORDS:
         words = words[:MAX_WORDS]
-        while words and words[-1].lower() in ("the", "of", "and", "to", "a", "an", "in", "for", "on", "with", "by", "at"):
-            words.pop()
-    return " ".join(words)
+    while len(words) > 1 and (words[-1].lower() in SMALL or words[-1].lower() in DANGLING or words[-1] in ("–", "-", "&")):
+        words.pop()
+    words[-1:] = [w.rstrip(".,;:–-") for w in words[-1:]]
+    return " ".join(_headline_word(w, i == 0) for i, w in enumerate(words))
+
+
+DANGLING = frozenset("that which who whose whom its their his her our your my is are was were be been has have had "
+                     "will would can could should may might must this these those also not than while when where "
+                     "including such other both each all any some more most very".split())
+
+
+def _headline_word(word: str, first: bool) -> str:
+    """Capitalise a lower-case word unless it is a small word inside the title ("a", "of", "the")."""
+    if not word[:1].islower() or (not first and word in SMALL):
+        return word
+    if "." in word.strip(".") or "@" in word or "/" in word:
+        return word  # "e.g.", addresses
+    return "-".join(p[:1].upper() + p[1:] if p else p for p in word.split("-"))

@@ -14,14 +14,22 @@ from functools import lru_cache
 from generator.annotate.text import sentences
 from generator.records import Release, Topic
 
-SENTENCE_MIN = 2.0
-RELATIVE_MIN = 0.35
+SENTENCE_MIN = 2.0  # keyword weight a sentence needs to support a topic
+RELATIVE_MIN = 0.35  # a topic within this share of the best one is kept ...
+ABSOLUTE_MIN = 12.0  # ... and so is one that several sentences support, however far behind
 MAX_TOPICS = 4
 CATCH_ALL = "domestic"
-DOMESTIC_SHARE = 0.6
+DOMESTIC_SHARE = 0.8  # the catch-all beside other topics: only with this share of the best
+HEADLINE_BOOST = 3.0
+OPENING_BOOST = 2.0  # the opening sentence states the subject
+LEAD_BOOST = 2.0  # the rest of the first paragraph
 
 
 WORD = re.compile(r"[\w'’]+")
+# a run of four or more capitalised names: "France, Germany, Italy, the United Kingdom, and ..." (a list names
+# many places in passing; such a sentence supports each of its topics at most as much as one plain mention)
+NAME_LIST = re.compile(r"(?:(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*)*,\s+){3,}")
+LIST_CAP = 2.0
 
 
 class Matcher:
@@ -99,11 +107,10 @@ def topic_scores(release: Release, taxonomy: tuple[Topic, ...]) -> dict[str, flo
     scores = {topic.slug: 0.0 for topic in taxonomy}
     units: list[tuple[str, float]] = []
     if release.headline:
-        units.append((release.headline, 3.0))
+        units.append((release.headline, HEADLINE_BOOST))
     for index, paragraph in enumerate(release.paragraphs):
-        boost = 2.0 if index == 0 else 1.0
-        for sentence in sentences(paragraph):
-            units.append((sentence, boost))
+        for k, sentence in enumerate(sentences(paragraph)):
+            units.append((sentence, (OPENING_BOOST if k == 0 else LEAD_BOOST) if index == 0 else 1.0))
     for text, boost in units:
         hits = matcher.hits(text)
         if not hits:
@@ -112,9 +119,10 @@ def topic_scores(release: Release, taxonomy: tuple[Topic, ...]) -> dict[str, flo
         for key, n in hits.items():
             for slug, weight in matcher.entries(key):
                 sentence_score[slug] = sentence_score.get(slug, 0.0) + weight * min(n, 2)
+        cap = LIST_CAP if NAME_LIST.search(text) else 6.0
         for slug, score in sentence_score.items():
             if score >= SENTENCE_MIN:
-                scores[slug] += boost * min(score, 6.0)
+                scores[slug] += boost * min(score, cap)
     return scores
 
 
@@ -124,10 +132,11 @@ def topics(release: Release, taxonomy: tuple[Topic, ...]) -> tuple[str, ...]:
     if not ranked:
         return (CATCH_ALL,) if CATCH_ALL in scores else ()
     best = scores[ranked[0]]
-    chosen = [s for s in ranked if scores[s] >= RELATIVE_MIN * best]
+    chosen = [s for s in ranked if scores[s] >= RELATIVE_MIN * best or scores[s] >= ABSOLUTE_MIN]
     if ranked[0] == CATCH_ALL:
         # the catch-all leads: other topics stay only where they hold a real share of the text
         chosen = [CATCH_ALL] + [s for s in chosen[1:] if scores[s] >= DOMESTIC_SHARE * best]
     else:
-        chosen = [s for s in chosen if s != CATCH_ALL]
+        # beside other topics the catch-all needs a real share of the text of its own
+        chosen = [s for s in chosen if s != CATCH_ALL or scores[s] >= DOMESTIC_SHARE * best]
     return tuple(chosen[:MAX_TOPICS])
