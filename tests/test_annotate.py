@@ -254,3 +254,68 @@ def test_annotate_is_pure_and_versioned(sample):
     rel, ann = sample
     assert annotate(rel, default_taxonomy()) == ann
     assert isinstance(ANNOTATOR_VERSION, str) and ANNOTATOR_VERSION
+
+
+# --- issue 3: further cases per field -------------------------------------------------------
+
+def test_topics_a_topic_several_sentences_support_stays_beside_a_dominant_one():
+    main = " ".join(f"Israel and Gaza were discussed again in round {n}." for n in range(12))
+    rel = release(main, "Climate policy mattered. The climate plan was long. Climate money grew. Climate aid rose. "
+                        "Climate talks ended. Climate pledges came.")
+    assert topics(rel, TAXONOMY)[:2] == ("middle-east", "climate-energy")
+
+
+def test_topics_a_list_of_names_is_a_passing_mention():
+    rel = release("Libya needs elections soon. The people of Libya deserve peace. Libya’s leaders must agree.",
+                  "France, Germany, Italy, Spain, and the United States welcome the agreement.")
+    taxonomy = (Topic("africa", "Africa", keywords=(("Libya*", 2.0),)),
+                Topic("europe", "Europe", keywords=(("France", 2.0), ("Germany", 2.0), ("Italy", 2.0), ("Spain", 2.0))))
+    assert topics(rel, taxonomy) == ("africa",)
+
+
+def test_people_plural_role_ages_affiliation_and_offices_that_are_not_people():
+    rel = release("The case was prosecuted by Trial Attorneys Paul Smyth and Kevin O’Regan of the Civil Rights Division.",
+                  "The indictment alleges that Benjamin Haskell, 22, set the fire.",
+                  "Commissioner William J. Fitchet of the Springfield Police Department thanked the agents.",
+                  "Iran’s Minister of Petroleum met the Chief Sustainability Officer.")
+    found = {p.name: p.role for p in people(rel)}
+    assert found == {"Paul Smyth": "Trial Attorneys", "Kevin O’Regan": "Trial Attorneys", "Benjamin Haskell": "",
+                     "William J. Fitchet": "Commissioner"}
+
+
+def test_orgs_offices_named_for_a_title_holder_and_names_with_commas():
+    rel = release("The U.S. Attorney’s Office for the District of Massachusetts and the Bureau of Alcohol, Tobacco, "
+                  "Firearms and Explosives (ATF) investigated.")
+    names = [o.name for o in orgs(rel)]
+    assert "U.S. Attorney’s Office for the District of Massachusetts" in names
+    assert "Bureau of Alcohol, Tobacco, Firearms and Explosives" in names
+    assert "Office for the District of Massachusetts" not in names
+
+
+def test_figures_dollars_in_words_are_usd_and_a_year_is_not_a_ratio():
+    found = figures_in("The firm paid 22 billion dollars, and exports reached more than $4.5 billion in 2019.", 0)
+    assert [(f.value, f.unit, f.qualifier) for f in found] == [(22_000_000_000, "USD", ""),
+                                                               (4_500_000_000, "USD", "more than")]
+    assert all("more than" not in str(f.value) for f in found)
+
+
+@pytest.mark.parametrize("paragraphs,issuer_name,expected", [
+    (("WASHINGTON – Jorge Smith, 45, a former senator, pleaded guilty today in federal court in Boston to "
+      "wire fraud and extortion, the Justice Department announced.",), "U.S. Department of Justice",
+     "Jorge Smith Pleads Guilty to Wire Fraud and Extortion"),
+    (("WASHINGTON – Acme Corp. has agreed to pay the United States $15.5 million to settle allegations that it "
+      "submitted false claims.",), "U.S. Department of Justice", "Acme Corp. Agrees to Pay $15.5 Million to Settle Allegations"),
+    (("Dear Mr. Speaker: (Dear Madam President:)", "I have sent to the Federal Register the enclosed notice stating "
+      "that the national emergency with respect to Lebanon declared in Executive Order 13441 is to continue."),
+     "The White House", "Letter to Congress on the Continuation of the National Emergency With Respect to Lebanon"),
+    (("WASHINGTON – Today, President Joe Biden announced his intent to nominate the following individuals:",
+      "- Jane Doe, Nominee for Ambassador to Niger"), "The White House", "President Biden Announces Key Nominees"),
+    (("Today, the Department of the Treasury announced new rules for clean vehicle credits that lower costs.",),
+     "U.S. Department of the Treasury", "Department of the Treasury Announces New Rules for Clean Vehicle Credits That Lower Costs"),
+])
+def test_derived_titles_follow_editors_patterns(paragraphs, issuer_name, expected):
+    derived, source = title(release(*paragraphs), issuer_name)
+    assert source == "derived"
+    assert derived == expected
+    assert not derived.endswith((".", ",", " of", " the", " and"))
+    assert len(derived.split()) <= 15

@@ -196,8 +196,14 @@ def figures_in(paragraph: str, index: int) -> list[Figure]:
         unit = CURRENCIES.get(cur, "")
         if pct:
             unit = "percent"
-        ratio = RATIO.match(after)
+        ratio = RATIO.match(after) if not cur and not pct else None
+        if ratio and re.fullmatch(r"(?:1[89]|20)\d\d", ratio.group("den")):
+            ratio = None  # "$4.5 billion in 2019": a year, not a ratio
         obj_unit, obj = _object(after if not ratio else after[ratio.end():])
+        if not cur and not pct and obj.lower().startswith(("dollars", "u.s. dollars", "us dollars")):
+            cur = "$"  # "22 billion dollars"
+            unit = "USD"
+            obj = " ".join(obj.split()[1:] if obj.lower().startswith("dollars") else obj.split()[2:])
         if ratio:
             unit = f"in {ratio.group('den')}"
         elif not unit:

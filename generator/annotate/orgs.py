@@ -59,6 +59,7 @@ RUN = re.compile(
     r"(?:[A-Z][\w’'&\-]*(?:\.[A-Z]\.?)*|U\.S\.|U\.N\.)"
     r"(?:(?<=Inc)\.|(?<=Ltd)\.|(?<=Corp)\.|(?<=\bCo)\.)?"
     r"(?:(?:\s+|\s*&\s*|\s*/\s*)(?:(?:of|the|for|and|on|de|du|des|la|le)\s+)*(?:[A-Z][\w’'&\-]*(?:\.[A-Z]\.?)*|U\.S\.|U\.N\.|S\.p\.A\.)(?:(?<=Inc)\.|(?<=Ltd)\.|(?<=Corp)\.|(?<=\bCo)\.)?)*")
+POSSESSOR_TITLES = {"Attorney", "Sheriff", "Marshal", "Coroner", "Attorneys", "Inspector", "Comptroller", "Prosecutor"}
 PLACE_AFTER = re.compile(r"^ (?:in|to) (?:the )?[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)?")
 METONYMS = {"Pentagon", "Treasury", "State", "Fed", "Kremlin"}
 ACRONYM_AFTER = re.compile(r"^\s*\((?:the\s+)?“?\"?([A-Z][A-Za-z&\-]{1,9})”?\"?\)")
@@ -97,8 +98,11 @@ def _candidates(paragraph: str) -> list[tuple[str, int, int]]:
             continue
         # split at titles ("Assistant Attorney General of the Justice Department") and possessives
         segments: list[list[str]] = [[]]
-        for w in words:
+        for k, w in enumerate(words):
             if w.endswith(("’s", "'s")):
+                if w[:-2] in POSSESSOR_TITLES and k + 1 < len(words) and words[k + 1] in ("Office", "Department"):
+                    segments[-1].append(w)  # "U.S. Attorney’s Office", "Lucas County Sheriff’s Department"
+                    continue
                 segments[-1].append(w[:-2])
                 segments.append([])
                 continue

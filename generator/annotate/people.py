@@ -33,6 +33,18 @@ SAID_AFTER = re.compile(rf"^(?:’s|'s)?\s*,?\s*(?:also\s+|then\s+|further\s+)?{
 SAID_BEFORE = re.compile(rf"\b{SPEECH}\s*$")
 ROLE_AFTER = re.compile(r"^,\s+((?:the\s+|a\s+|an\s+|then[- ]|former\s+|acting\s+|now\s+)?[^,.;:()“”\"]{2,120}?)(?=,|\.(?:\s|$)|;|:|\s+(?:who|which|said|and said|has|had|was|is|will)\b|\(|$)")
 WORD = re.compile(r"\S+")
+AFTER_CONNECTOR = re.compile(r"\b(?:of|for|the|to|and)\s+(?:U\.S\.\s+|[A-Z]{2,}\s+)?$")
+
+
+def _find(paragraph: str, word: str, start: int) -> int:
+    pos = paragraph.find(word, start)
+    return pos if pos >= 0 else start
+
+
+OFFICE_TAILS = frozenset({"Officer", "Director", "Advisor", "Adviser", "Coordinator", "Secretary", "Minister", "Chief",
+                          "Spokesperson", "Administrator", "Counsel", "Commissioner", "Representative", "Envoy",
+                          "Agent", "Member", "Officers", "Chair", "Chairman", "Deputy", "Assistant"})
+AGE_AFTER = re.compile(r"^,\s+\d{1,2},")  # "Benjamin Haskell, 22, ..."
 LOWER_WORD = re.compile(r"(?<![\w’'\-])[a-z][a-z’'\-]+")
 RUN_TOKEN = re.compile(rf"[{UP}{LOW}0-9][\w’'\-\.]*|[^\s\w]")
 LOWER_ROLE = re.compile(r"\b(citizens?|journalists?|activists?|defendants?|attorneys?|lawyers?|agents?|officers?|judge|"
@@ -66,9 +78,17 @@ def _is_cap(tok: str) -> bool:
     return bool(tok) and tok[0].isupper()
 
 
+# stretches of text that can hold a capitalised run (tokenising only these is much faster than every word)
+CAP_REGION = re.compile(rf"(?<![\w’'\-.])[{UP}][^\s]*(?:[\s,]+(?:[{UP}][^\s]*|(?:{'|'.join(sorted(CONNECTORS))})(?=\s)))*")
+
+
 def _runs(text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     """Capitalised runs: lists of (token, start, end), connectors allowed inside."""
-    tokens = [(m.group(0), m.start(), m.end()) for m in RUN_TOKEN.finditer(text)]
+    tokens: list[tuple[str, int, int]] = []
+    for region in CAP_REGION.finditer(text):
+        base = region.start()
+        tokens.extend((m.group(0), base + m.start(), base + m.end()) for m in RUN_TOKEN.finditer(region.group(0)))
+        tokens.append(("\x00", region.end(), region.end()))  # the text between regions ends any run
     runs = []
     i = 0
     while i < len(tokens):
@@ -117,6 +137,7 @@ def _runs(text: str) -> list[tuple[int, int, list[tuple[str, int, int]]]]:
     return runs
 
 
+@lru_cache(maxsize=65536)
 def _clean(tok: str) -> str:
     """Strip a possessive and a sentence-final full stop (keep initials and abbreviations)."""
     if tok[-1] not in "s’'.,;:":
@@ -155,11 +176,15 @@ def _split_role(words: list[str]) -> tuple[list[str], list[str], bool]:
     positions = [k for k, w in enumerate(words) if w in TITLE_HEADS or w in HONORIFIC_WORDS]
     if not positions:
         return [], words, False
-    last_title = positions[-1]
+    last_title = -1
     for k in reversed(positions):
         if k + 1 < len(words) and _is_name_token(words[k + 1]) or k + 1 < len(words) and words[k + 1] in CONNECTORS:
             last_title = k
             break
+    if last_title < 0:
+        if positions[0] > 0 and _is_name_token(words[0]):
+            return [], words, False  # "Jolie F. Zimmerman of the Justice Department"
+        last_title = positions[-1]
     k = last_title + 1
     honorific = words[last_title] in HONORIFIC_WORDS
     # "Secretary of Defense Lloyd", "Ambassador to the United Nations Linda"
@@ -219,7 +244,11 @@ def _split_and(runs):
 
 def _mentions(paragraph: str, index: int) -> list[Mention]:
     found: list[Mention] = []
+    plural_role = ""  # "Trial Attorneys Paul Smyth and Kevin O’Regan": the role covers the next name too
+    plural_end = -1
     for start, end, run in _split_and(_runs(paragraph)):
+        inherited = plural_role if re.fullmatch(r",?\s*(?:and\s+)?", paragraph[plural_end:start] if plural_end >= 0 else "x") else ""
+        plural_role, plural_end = "", -1
         words = [t for t, _, _ in run]
         # strip sentence-initial non-name words ("Today President Biden")
         offset = 0
@@ -237,8 +266,15 @@ def _mentions(paragraph: str, index: int) -> list[Mention]:
         if name and len(rest) > len(name) + 1 and rest[len(name)] == "of" and all(
                 w in COUNTRY_FORMS or w in CONNECTORS or w in INSTITUTION_WORDS for w in rest[len(name) + 1:]):
             rest = rest[:len(name)]  # "Amir Tamim Bin Hamad Al-Thani of Qatar"
+        if name and len(rest) > len(name) + 1 and rest[len(name)] in ("of", "for") and (titled or any(
+                re.fullmatch(r"[A-Z]\.", t) for t in name[1:-1])) and len(name) >= 2:
+            rest = rest[:len(name)]  # "Commissioner William J. Fitchet of the Springfield Police Department"
         if not name or len(rest) > len(name):
             continue  # "Belmont University": the run goes on past the name
+        if name[-1] in OFFICE_TAILS:
+            continue  # "Chief Sustainability Officer"
+        if len(name) == 1 and role_words and AFTER_CONNECTOR.search(paragraph[max(0, start - 200):_find(paragraph, name[0], start)]):
+            continue  # "Minister of Petroleum", "Director of the Office of Multilateral"
         if re.match(r"^\s*(?:&|\+)", paragraph[run[-1][2]:run[-1][2] + 3]):
             continue  # "Holland & Knight"
         name_start = run[offset + len(role_words)][1] if offset + len(role_words) < len(run) else start
@@ -252,9 +288,13 @@ def _mentions(paragraph: str, index: int) -> list[Mention]:
             role = ""
         if any(w in HONORIFIC_WORDS for w in role_words) and not role_words[-1] in TITLE_HEADS - HONORIFIC_WORDS:
             role = ""
+        if not strong and inherited and len(name) >= 2:
+            strong, role = True, inherited
+        if strong and role_words and role_words[-1].endswith("s") and role_words[-1] in TITLE_HEADS:
+            plural_role, plural_end = role, name_end
         if not strong:
             mid_initial = len(name) >= 3 and any(re.fullmatch(r"[A-Z]\.", t) for t in name[1:-1])
-            said = bool(SAID_AFTER.match(after)) or bool(SAID_BEFORE.search(before))
+            said = bool(SAID_AFTER.match(after)) or bool(SAID_BEFORE.search(before)) or bool(AGE_AFTER.match(after))
             role_after = ROLE_AFTER.match(after) if len(name) >= 2 else None
             role_ok = bool(role_after) and _looks_like_role(role_after.group(1))
             if role_ok:
@@ -374,13 +414,17 @@ def _alone(key: str) -> re.Pattern[str]:
 def _repeated(key: str, release: Release) -> bool:
     """The surname also occurs alone elsewhere ("Sartain pleaded guilty")."""
     pattern = _alone(key)
-    count = 0
     for p in release.paragraphs:
+        if key not in p:
+            continue
         for m in pattern.finditer(p):
             before = p[max(0, m.start() - 25):m.start()]
-            if not re.search(rf"[{UP}][\w.’'\-]*\s+$", before):
-                count += 1
-    return count >= 1
+            if not CAP_BEFORE.search(before):
+                return True
+    return False
+
+
+CAP_BEFORE = re.compile(rf"[{UP}][\w.’'\-]*\s+$")
 
 
 def _compatible(known: list[str], new: list[str]) -> bool:

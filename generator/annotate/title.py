@@ -72,7 +72,7 @@ PRESENT = {
     "is imposing": "Imposes", "is awarding": "Awards", "is offering": "Offers", "is publishing": "Publishes",
     "is proposing": "Proposes", "is extending": "Extends", "is expanding": "Expands", "is establishing": "Establishes",
 }
-PRESENT_VERB = re.compile(r"^(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
+PRESENT_VERB = re.compile(r"^(?:[Tt]he\s+)?(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
                           + "|".join(sorted((re.escape(v) for v in PRESENT), key=len, reverse=True))
                           + r")\b(?:\s+today\b)?")
 SMALL = frozenset("a an the and or nor but of to in on for with by at as from into per via vs".split())

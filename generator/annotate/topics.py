@@ -65,27 +65,55 @@ class Matcher:
                 else:
                     self.exact.setdefault((sensitive, words), []).append(entry)
         self.prefix_lengths_sorted = sorted(self.prefix_lengths)
+        # lower-cased stems of one-word prefix terms: a cheap first test before building keys
+        self.single_prefix = {stem.lower() for (_, head, stem) in self.prefix if not head}
 
     def hits(self, text: str) -> dict[tuple, int]:
         words = WORD.findall(text)
-        lower = [w.lower() for w in words]
         found: dict[tuple, int] = {}
-        exact, prefix = self.exact, self.prefix
-        starts = self.starts
-        for i in range(len(words)):
-            upper = words[i].isupper()
-            for n in range(1, self.max_n + 1):
-                if i + n > len(words):
+        if not words:
+            return found
+        lower = text.lower()
+        lower_words = WORD.findall(lower) if len(lower) == len(text) else [w.lower() for w in words]
+        if len(lower_words) != len(words):
+            lower_words = [w.lower() for w in words]
+        exact, prefix, starts = self.exact, self.prefix, self.starts
+        single_prefix = self.single_prefix
+        lengths = self.prefix_lengths_sorted
+        max_n = self.max_n
+        count = len(words)
+        for i in range(count):
+            lw = lower_words[i]
+            w = words[i]
+            upper = w.isupper()
+            key = (False, (lw,))
+            if key in exact:
+                found[key] = found.get(key, 0) + 1
+            if upper:
+                key = (True, (w,))
+                if key in exact:
+                    found[key] = found.get(key, 0) + 1
+            size = len(lw)
+            for length in lengths:
+                if length > size:
                     break
-                if n > 1 and (True, words[i]) not in starts and (False, lower[i]) not in starts:
+                if lw[:length] in single_prefix:
+                    for sensitive, seq in (((True, w), (False, lw)) if upper else ((False, lw),)):
+                        pkey = (sensitive, (), seq[:length])
+                        if pkey in prefix:
+                            found[pkey] = found.get(pkey, 0) + 1
+            if max_n < 2 or ((False, lw) not in starts and not (upper and (True, w) in starts)):
+                continue
+            for n in range(2, max_n + 1):
+                if i + n > count:
                     break
-                for sensitive, seq in (((True, words), (False, lower)) if upper else ((False, lower),)):
+                for sensitive, seq in (((True, words), (False, lower_words)) if upper else ((False, lower_words),)):
                     gram = tuple(seq[i:i + n])
                     key = (sensitive, gram)
                     if key in exact:
                         found[key] = found.get(key, 0) + 1
                     head, last = gram[:-1], gram[-1]
-                    for length in self.prefix_lengths_sorted:
+                    for length in lengths:
                         if length > len(last):
                             break
                         pkey = (sensitive, head, last[:length])
@@ -119,7 +147,7 @@ def topic_scores(release: Release, taxonomy: tuple[Topic, ...]) -> dict[str, flo
         for key, n in hits.items():
             for slug, weight in matcher.entries(key):
                 sentence_score[slug] = sentence_score.get(slug, 0.0) + weight * min(n, 2)
-        cap = LIST_CAP if NAME_LIST.search(text) else 6.0
+        cap = LIST_CAP if text.count(",") >= 3 and NAME_LIST.search(text) else 6.0
         for slug, score in sentence_score.items():
             if score >= SENTENCE_MIN:
                 scores[slug] += boost * min(score, cap)
