@@ -61,3 +61,9 @@ def test_readme_documents_every_key():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for key in KEYS:
         assert f"`{key}`" in readme, f"README does not document site.yaml key {key}"
+
+
+def test_sample_site_carries_the_shipped_taxonomy():
+    """The repository's site.yaml is what `briefing new` writes; its taxonomy must not drift from the default."""
+    root = Path(__file__).resolve().parent.parent
+    assert load_config(root).taxonomy == default_taxonomy()
