@@ -29,6 +29,7 @@ class WriteReport:
     written: int  # files whose bytes changed or are new
     unchanged: int
     removed: int  # files of the previous output that no longer exist
+    changed: tuple[str, ...] = ()  # output-relative paths of the files written, sorted
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -61,6 +62,7 @@ def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
     staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
     staging.mkdir()
     written = unchanged = 0
+    changed: list[str] = []
     try:
         for page in pages:
             rel = safe_relative(page.path)
@@ -73,12 +75,14 @@ def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
             else:
                 target.write_bytes(page.content)
                 written += 1
+                changed.append(rel.as_posix())
         old_count = count_files(output)
         swap_in(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged))
+    return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged),
+                       changed=tuple(sorted(changed)))
 
 
 def same_bytes(path: Path, content: bytes) -> bool:
