@@ -312,6 +312,25 @@ def test_figures_dollars_in_words_are_usd_and_a_year_is_not_a_ratio():
       "- Jane Doe, Nominee for Ambassador to Niger"), "The White House", "President Biden Announces Key Nominees"),
     (("Today, the Department of the Treasury announced new rules for clean vehicle credits that lower costs.",),
      "U.S. Department of the Treasury", "Department of the Treasury Announces New Rules for Clean Vehicle Credits That Lower Costs"),
+    # a joint statement names its topic after "regarding" / "to express"
+    (("The text of the following statement was released by the Governments of Canada, Chile, and the United States "
+      "regarding the Global Partnership for Action on Online Harassment.", "Begin text:"), "U.S. Department of State",
+     "Joint Statement on the Global Partnership for Action on Online Harassment"),
+    # a deck above the dateline is not the lead; the agency's parenthetical abbreviation is dropped
+    (("Report recommends a hybrid model for insurance regulation",
+      "WASHINGTON – Today, the U.S. Department of the Treasury (Treasury) released a report on insurance regulation."),
+     "U.S. Department of the Treasury", "U.S. Department of the Treasury Releases a Report on Insurance Regulation"),
+    # an Executive Order signed "to <verb>" or "<verb>ing" is the President's action
+    (("SECURING THE BORDER: Today, President Donald J. Trump signed an Executive Order establishing a White House "
+      "Task Force on the Olympics.",), "The White House",
+     "Fact Sheet: President Donald J. Trump Establishes a White House Task Force on the Olympics"),
+    # meetings with adverbs and places between "met" and "with"
+    (("President Joseph R. Biden, Jr. met today at the White House with Prime Minister Naftali Bennett of Israel "
+      "to reaffirm the partnership.",), "The White House",
+     "Readout of President Joseph R. Biden, Jr. Meeting with Prime Minister Naftali Bennett of Israel"),
+    # a first-person statement without byline is the President's in office on the release date
+    (("I am proud of the progress we have made on electric vehicles in North Carolina.",), "The White House",
+     "Statement from President Joe Biden"),
 ])
 def test_derived_titles_follow_editors_patterns(paragraphs, issuer_name, expected):
     derived, source = title(release(*paragraphs), issuer_name)

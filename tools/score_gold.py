@@ -143,6 +143,28 @@ def score_titles(show: int = 0) -> None:
     for score, name, ref, hyp in sorted(rows)[:show]:
         print(f"{score:.2f} {name}\n   ref: {ref}\n   hyp: {hyp}")
     print(f"titles over real releases with a reference title: n={n} rougeL={total / (n or 1):.3f}")
+    print(split_report(rows))
+
+
+def split_report(rows: list[tuple[float, str, str, str]]) -> str:
+    """Hold-out report: titled real releases by the position of their file name in sorted order.
+
+    Title rules are tuned on the even positions ("tune") and checked on the odd ones ("held out");
+    both halves are printed, with the mean by department (white house, state, treasury, justice).
+    """
+    ordered = sorted(rows, key=lambda r: r[1])
+    halves = {"tune (even)": ordered[0::2], "held out (odd)": ordered[1::2]}
+    lines = []
+    for label, part in halves.items():
+        mean = sum(r[0] for r in part) / (len(part) or 1)
+        by_dept: dict[str, list[float]] = {}
+        for score, name, _ref, _hyp in part:
+            dept = next((d for d, key in (("white house", "whitehouse"), ("state", "state"), ("treasury", "treasury"),
+                                          ("justice", "doj")) if key in name), "other")
+            by_dept.setdefault(dept, []).append(score)
+        depts = " ".join(f"{d}={sum(v) / len(v):.3f}(n={len(v)})" for d, v in sorted(by_dept.items()))
+        lines.append(f"  {label:15s} n={len(part)} rougeL={mean:.3f}  {depts}")
+    return "title split (sorted file names):\n" + "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:

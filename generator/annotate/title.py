@@ -22,16 +22,24 @@ COUNTRY_NAMES = frozenset(
     + [f for f, code in COUNTRY_FORMS.items() if code not in ("-",) and f[:1].isupper()
        and not f.endswith(("an", "ans", "ese", "ish", "i", "is", "ic", "ch", "ian", "ean")) and len(f) > 3])
 DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.]+(?:,\s*[A-Z][A-Za-z.]+)?\s*[–—-]+\s*|[A-Z .’'\-]{2,40}:\s+)")
-ACTOR = r"(?P<actor>(?:(?:[A-Z][\w.’'\-]*|of|the|and|to)\s+){0,10}?[A-Z][\w.’'\-]*(?:,\s*Jr\.)?)"
-CALL = re.compile(ACTOR + r"\s+(?:today\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke|met|held a (?:call|meeting|phone call|video call|virtual meeting)|"
-                  r"had a (?:call|phone call|meeting)|participated in a call)\s+(?:today\s+|by phone\s+|this\s+\w+\s+)?"
+ACTOR = r"(?P<actor>(?:(?:[A-Z][\w.’'\-]*|of|the|and|to)\s+){0,14}?[A-Z][\w.’'\-]*(?:,\s*Jr\.)?)"
+CALL = re.compile(ACTOR + r"\s+(?:today\s+|yesterday\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke|hosted(?=\s+(?:[A-Z]\w+\s+){1,3}[A-Z]\w+,)|met(?=\s+(?:(?:today|yesterday|virtually|separately|again|jointly|in person|by video(?:conference)?|"
+                  r"(?:this|on) \w+|(?:at|in) (?:the )?[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){0,3})\s+){0,3}with\b)|held a (?:call|meeting|phone call|video call|virtual meeting)|"
+                  r"had a (?:call|phone call|meeting)|participated in a call)\s+(?:(?:today|yesterday|by phone|virtually|separately|again|jointly|in person|by video(?:conference)?|"
+                  r"(?:this|on) \w+|(?:at|in) (?:the )?[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){0,3})\s+){0,3}"
                   r"(?:with|to)\s+(?P<other>(?:(?:[A-Z][\w.’'\-]*|of|the|and|bin|al)\s*,?\s*){1,14})")
 TRIP = re.compile(ACTOR + r"\s+(?:traveled|travelled|visited)\s+(?:to\s+)?(?P<place>[A-Z][\w.’'\-]*(?:[\s,]+[A-Z][\w.’'\-]*){0,3})")
 NOMINATE = re.compile(r"(?P<who>(?:The )?President(?: [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)?)(?:,\s*Jr\.)?\s+(?:today\s+)?(?:announced|is announcing)\s+his\s+intent\s+to\s+(?P<what>nominate|appoint)")
 DELEGATION = re.compile(r"(?P<who>President [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)(?:,\s*Jr\.)?\s+today\s+announced\s+the\s+designation\s+of\s+a\s+Presidential\s+Delegation\s+to\s+(?:attend\s+)?(?P<what>[^.]{3,90}?)(?:\s+on\s+[A-Z][a-z]+\s+\d|\.|,|$)")
 SANCTION = re.compile(r"\((?:OFAC|Treasury)\)\s+(?:today\s+)?(?:designated|sanctioned|took action against|is sanctioning|is designating)\s+(?P<what>[^.;]{5,120})")
+# a dateline inside the opening paragraph, after a deck: "... federal involvement WASHINGTON– The U.S. ..."
+INNER_DATELINE = re.compile(r"(?<=[a-z.”)\d])\s+(?:WASHINGTON|[A-Z]{4,}(?: [A-Z]{3,})?(?:, [A-Z][A-Za-z.]{1,12})?)(?:,? D\.C\.)?\s*[–—-]+\s*(?=[A-Z])")
+DECK_NEXT = re.compile(r"^(?:[A-Z][A-Za-z.]+(?:,\s*[A-Z][A-Za-z.]+)?\s*[–—-]+\s*|Today,\s)")
+PAREN = re.compile(r"\s+\((?:[^()]{1,60})\)(?=[\s,.’']|$)")
 FACT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'\-,& ]{6,}):\s+(?P<rest>.+)$")
-JOINT = re.compile(r"following (?:joint )?statement was released by (?P<who>(?:the )?(?:Governments|Government|Foreign Ministers|Ministers|Leaders|United States|[A-Z])[^.:]{0,120}?)(?:\s+on the occasion|\s+regarding|\s+following|\.|:|$)", re.IGNORECASE)
+JOINT = re.compile(r"(?:following (?:is the )?(?:text of (?:a|the) )?(?:joint )?statement (?:was )?(?:released|agreed upon|issued) by|"
+                   r"text of (?:a|the) joint statement (?:released |issued )?by)\s+(?P<who>[^.:]{3,200}?)"
+                   r"(?:\s+(?P<rel>on the occasion of|regarding|following|after|to express|on)\s+(?P<topic>[^.:]{3,200}))?(?:[.:]|$)")
 PREAMBLE = re.compile(r"(?:is attributable to|Begin text|^Via Teleconference)|:\s*$")
 FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|my|me)\b")
 PRESIDENT = re.compile(r"\bPresident\s+(?:Joseph R\. Biden, Jr\.|Donald J\. Trump|Joe Biden|Barack Obama|[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)")
@@ -75,6 +83,11 @@ PRESENT = {
 PRESENT_VERB = re.compile(r"^(?:[Tt]he\s+)?(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
                           + "|".join(sorted((re.escape(v) for v in PRESENT), key=len, reverse=True))
                           + r")\b(?:\s+today\b)?")
+SIGNED = re.compile(r"^(?:[Tt]he\s+)?(?P<who>[A-Z][^,;:]{1,60}?)\s+(?:today\s+)?signed\s+(?:an?\s+)?(?:[A-Z][\w\-]*\s+){1,4}"
+                    r"(?:\([A-Z]{2,6}\)\s+)?(?P<to>to\s+(?:(?:rapidly|further|immediately|fully)\s+)?)?(?P<verb>[a-z]+)\b")
+# terms of office (inaugurations) and the name White House statement headlines give the President
+PRESIDENTS = (("2009-01-20", "2017-01-20", "President Barack Obama"), ("2017-01-20", "2021-01-20", "President Donald J. Trump"),
+              ("2021-01-20", "2025-01-20", "President Joe Biden"), ("2025-01-20", "2029-01-20", "President Donald J. Trump"))
 SMALL = frozenset("a an the and or nor but of to in on for with by at as from into per via vs".split())
 
 
@@ -100,6 +113,7 @@ def derive(release: Release, issuer: str = "") -> str:
         return _short(f"{_presidential(m.group('who'))} Announces Key {'Nominees' if m.group('what') == 'nominate' else 'Appointments'}")
     while len(paras) > 1 and (PREAMBLE.search(paras[0]) or len(paras[0].split()) < 6 or _listy(paras[0])):
         paras = paras[1:]
+    paras = _skip_deck(paras)
     first = DATELINE.sub("", paras[0]).strip()
     text = " ".join(paras[:2])
     m = DELEGATION.search(text)
@@ -109,16 +123,26 @@ def derive(release: Release, issuer: str = "") -> str:
     if m and issuer == "U.S. Department of the Treasury":
         what = _clause(m.group("what"))
         return _short(f"Treasury Sanctions {what}")
-    m = FACT_LABEL.match(first)
+    m = FACT_LABEL.match(first) or FACT_LABEL.match(paras[0].strip())
+    if m and len(m.group("label").split()) < 3:
+        m = None
     if m:
         rest = LEAD_TRIM.sub("", m.group("rest"))
-        return _short("Fact Sheet: " + _clause(sentences(rest)[0] if rest else rest))
+        return _short("Fact Sheet: " + _present(_clause(sentences(rest)[0] if rest else rest)))
     m = JOINT.search(first)
     if m:
+        topic = m.group("topic") or ""
+        if topic and m.group("rel") not in ("on the occasion of",):
+            topic = re.split(r",\s+(?:which|who|where|and to)\b", topic)[0]
+            rel = m.group("rel")
+            word = "Following" if rel in ("following", "after") else "on"
+            return _short(f"Joint Statement {word} {topic}")
         subject = _subject(release)
         if subject:
             return _short("Joint Statement on " + subject)
-        return _short("Joint Statement by " + m.group("who"))
+        who = re.sub(r"\b(?:Governments|Government) of\s+", "", m.group("who"))
+        who = re.sub(r"\s+of America\b", "", who)
+        return _short("Joint Statement by " + who)
     if COUNTRY_LIST.match(first) or re.match(r"^We,\s+the\s", first):
         subject = _subject(release)
         return _short("Joint Statement" + (f" on {subject}" if subject else ""))
@@ -174,6 +198,19 @@ def derive(release: Release, issuer: str = "") -> str:
     if len(out.split()) < 4 and len(paras) > 1:
         out = _short(_clause(sentences(DATELINE.sub("", paras[1]).strip())[0]))
     return out
+
+
+def _skip_deck(paras: list[str]) -> list[str]:
+    """Drop a subheadline (deck) printed above the dateline: "Report recommends ... WASHINGTON – Today, ..."."""
+    head = paras[0]
+    if DATELINE.match(head):
+        return paras
+    m = INNER_DATELINE.search(head)
+    if m:
+        return [head[m.end():]] + paras[1:]
+    if len(paras) > 1 and DECK_NEXT.match(paras[1]) and not head.rstrip().endswith((".", ":")) and len(head.split()) <= 40:
+        return paras[1:]
+    return paras
 
 
 def _listy(paragraph: str) -> bool:
@@ -275,6 +312,11 @@ def _role_short(role: str) -> str:
 
 
 def _speaker(release: Release) -> str:
+    """The President in office on the release date, as statements name him; else a name the text gives."""
+    day = release.date.isoformat()[:10] if release.date else ""
+    for start, end, name in PRESIDENTS:
+        if start <= day < end:
+            return name
     m = PRESIDENT.search(" ".join(release.paragraphs))
     if m:
         return m.group(0)
@@ -310,10 +352,43 @@ def _subject(release: Release) -> str:
     return getattr(country, "common_name", None) or (country.name if country else "")
 
 
+def _third_person(verb: str) -> str:
+    """"harness" -> "Harnesses", "deploy" -> "Deploys"; gerunds too: "establishing" -> "Establishes"."""
+    low = verb.lower()
+    if low.endswith("ing") and len(low) > 5:
+        stem = low[:-3]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            stem = stem[:-1]  # "submitting" -> "submit"
+        elif re.search(r"(?:iz|yz|v|[^aeiou]c|u|dg|(?<!e)at|reat|[iou]r|ar|[^ai]in|[^e]am|os|[^s]s|[aeiou]k|[^aeiou]l|id)$", stem) \
+                and not re.search(r"(?:ain|oin|ss|[^r]eat|ck|ll|er|en)$", stem):
+            stem += "e"
+        low = stem
+    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
+        low += "es"
+    elif re.search(r"[^aeiou]y$", low):
+        low = low[:-1] + "ies"
+    else:
+        low += "s"
+    return low[:1].upper() + low[1:]
+
+
+def _signed(clause: str) -> str:
+    """"President X signed an Executive Order establishing Y" -> "President X Establishes Y"."""
+    m = SIGNED.match(clause)
+    if not m or not m.group("to") and not m.group("verb").endswith("ing"):
+        return clause
+    return f"{m.group('who')} {_third_person(m.group('verb'))} {clause[m.end():]}".strip()
+
+
 def _present(clause: str) -> str:
     """"The Department of the Treasury announced X" -> "Department of the Treasury Announces X" (headline tense)."""
+    signed = _signed(clause)
+    if signed is not clause:
+        return signed
     m = PRESENT_VERB.match(clause)
     if not m:
+        return clause
+    if re.search(r"\b(?:was|were|is|are|been|be)$", m.group("subj")):
         return clause
     subj = re.sub(r"^(?:The|the)\s+", "", m.group("subj"))
     verb = PRESENT[m.group("verb")]
@@ -326,6 +401,7 @@ def _clause(sentence: str) -> str:
     s = LEAD_DATE.sub("", sentence.strip())
     s = LEAD_TRIM.sub("", s)
     s = CUT_WORDS.sub("", s)
+    s = PAREN.sub("", s)
     s = re.sub(r"^(?:As part of|In|On|At|During|Following|After|Under)\b[^,]{0,120},\s+", "", s)
     masked = mask_abbreviations(s)
     cut = re.search(r",\s+(?:which|who|where|including|as|while|and|but|bringing|making|to)\b|\s+(?:in order to|because|after|which|that will)\b|;|:|\s[–—]\s", masked)
