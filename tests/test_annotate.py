@@ -331,6 +331,19 @@ def test_figures_dollars_in_words_are_usd_and_a_year_is_not_a_ratio():
     # a first-person statement without byline is the President's in office on the release date
     (("I am proud of the progress we have made on electric vehicles in North Carolina.",), "The White House",
      "Statement from President Joe Biden"),
+    # ... also when the "I" comes a few paragraphs in
+    (("Thirty years ago, a brutal campaign of slaughter began in Rwanda.", "More than 800,000 people were murdered.",
+      "Today, I join the people of Rwanda in remembering the victims."), "The White House",
+     "Statement from President Joe Biden on Rwanda"),
+    # the President hosting named guests is a meeting
+    (("This morning, President Biden hosted Leader Schumer, Leader McConnell, Speaker Pelosi, and Leader McCarthy in the "
+      "Roosevelt Room for a productive conversation.",), "The White House",
+     "Readout of President Biden’s Meeting with Leader Schumer, Leader McConnell, Speaker Pelosi"),
+    # appositions after the subject are dropped; cabinet secretaries by title and surname
+    (("WASHINGTON – Acme Widgets, a Chicago manufacturer, today launched a new export program for small firms.",),
+     "U.S. Department of Commerce", "Acme Widgets Launches a New Export Program for Small Firms"),
+    (("WASHINGTON — Today, U.S. Secretary of the Treasury Janet L. Yellen announced new support for small businesses.",),
+     "U.S. Department of the Treasury", "Secretary Yellen Announces New Support for Small Businesses"),
 ])
 def test_derived_titles_follow_editors_patterns(paragraphs, issuer_name, expected):
     derived, source = title(release(*paragraphs), issuer_name)

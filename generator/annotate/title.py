@@ -23,11 +23,11 @@ COUNTRY_NAMES = frozenset(
        and not f.endswith(("an", "ans", "ese", "ish", "i", "is", "ic", "ch", "ian", "ean")) and len(f) > 3])
 DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.]+(?:,\s*[A-Z][A-Za-z.]+)?\s*[–—-]+\s*|[A-Z .’'\-]{2,40}:\s+)")
 ACTOR = r"(?P<actor>(?:(?:[A-Z][\w.’'\-]*|of|the|and|to)\s+){0,14}?[A-Z][\w.’'\-]*(?:,\s*Jr\.)?)"
-CALL = re.compile(ACTOR + r"\s+(?:today\s+|yesterday\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke|hosted(?=\s+(?:[A-Z]\w+\s+){1,3}[A-Z]\w+,)|met(?=\s+(?:(?:today|yesterday|virtually|separately|again|jointly|in person|by video(?:conference)?|"
+CALL = re.compile(ACTOR + r"\s+(?:today\s+|yesterday\s+|this\s+\w+\s+|also\s+)?(?P<verb>spoke|hosted(?=\s+(?:[A-Z]\w+\s+){1,3}[A-Z]\w+(?:,| of | at | in | for ))|met(?=\s+(?:Vatican|Foreign|Prime|President|King|Queen|Crown|Chancellor|Secretary|Minister|Emir|Sultan|Leader|Speaker|Governor|Ambassador|Director|Chairman)\b)|met(?=\s+(?:(?:today|yesterday|virtually|separately|again|jointly|in person|by video(?:conference)?|"
                   r"(?:this|on) \w+|(?:at|in) (?:the )?[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){0,3})\s+){0,3}with\b)|held a (?:call|meeting|phone call|video call|virtual meeting)|"
                   r"had a (?:call|phone call|meeting)|participated in a call)\s+(?:(?:today|yesterday|by phone|virtually|separately|again|jointly|in person|by video(?:conference)?|"
                   r"(?:this|on) \w+|(?:at|in) (?:the )?[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){0,3})\s+){0,3}"
-                  r"(?:with|to)\s+(?P<other>(?:(?:[A-Z][\w.’'\-]*|of|the|and|bin|al)\s*,?\s*){1,14})")
+                  r"(?:(?:with|to)\s+|(?<=hosted )|(?<=met ))(?P<other>(?:(?:[A-Z][\w.’'\-]*|of|the|and|bin|al)\s*,?\s*){1,14})")
 TRIP = re.compile(ACTOR + r"\s+(?:traveled|travelled|visited)\s+(?:to\s+)?(?P<place>[A-Z][\w.’'\-]*(?:[\s,]+[A-Z][\w.’'\-]*){0,3})")
 NOMINATE = re.compile(r"(?P<who>(?:The )?President(?: [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)?)(?:,\s*Jr\.)?\s+(?:today\s+)?(?:announced|is announcing)\s+his\s+intent\s+to\s+(?P<what>nominate|appoint)")
 DELEGATION = re.compile(r"(?P<who>President [A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,3}?)(?:,\s*Jr\.)?\s+today\s+announced\s+the\s+designation\s+of\s+a\s+Presidential\s+Delegation\s+to\s+(?:attend\s+)?(?P<what>[^.]{3,90}?)(?:\s+on\s+[A-Z][a-z]+\s+\d|\.|,|$)")
@@ -36,6 +36,11 @@ SANCTION = re.compile(r"\((?:OFAC|Treasury)\)\s+(?:today\s+)?(?:designated|sanct
 INNER_DATELINE = re.compile(r"(?<=[a-z.”)\d])\s+(?:WASHINGTON|[A-Z]{4,}(?: [A-Z]{3,})?(?:, [A-Z][A-Za-z.]{1,12})?)(?:,? D\.C\.)?\s*[–—-]+\s*(?=[A-Z])")
 DECK_NEXT = re.compile(r"^(?:[A-Z][A-Za-z.]+(?:,\s*[A-Z][A-Za-z.]+)?\s*[–—-]+\s*|Today,\s)")
 PAREN = re.compile(r"\s+\((?:[^()]{1,60})\)(?=[\s,.’']|$)")
+# "Leo Burnett Company, a Chicago advertising firm, has agreed" -> "Leo Burnett Company has agreed"
+APPOSITION = re.compile(r"^((?:[Tt]he\s+)?[A-Z][^,]{2,80}?),\s+(?:a|an|the|who|which)\s[^,]{2,90},\s+(?=(?:today\s+|also\s+)?(?:has|have|is|are|was|were|will|[a-z]+ed)\b)")
+# "U.S. Secretary of the Treasury Janet L. Yellen" -> "Secretary Yellen", as headlines name cabinet members
+CABINET = re.compile(r"^(?:U\.S\.\s+)?Secretary of (?:State|the Treasury|Defense|[A-Z][a-z]+(?: and [A-Z][a-z]+)?)\s+"
+                     r"(?:[A-Z][a-z]+\s+)(?:[A-Z]\.(?:[A-Z]\.)?\s+)?(?P<last>[A-Z][\w’'\-]+)\b")
 FACT_LABEL = re.compile(r"^(?P<label>[A-Z][A-Z’'\-,& ]{6,}):\s+(?P<rest>.+)$")
 JOINT = re.compile(r"(?:following (?:is the )?(?:text of (?:a|the) )?(?:joint )?statement (?:was )?(?:released|agreed upon|issued) by|"
                    r"text of (?:a|the) joint statement (?:released |issued )?by)\s+(?P<who>[^.:]{3,200}?)"
@@ -45,7 +50,8 @@ FIRST_PERSON = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|my|me)\b")
 PRESIDENT = re.compile(r"\bPresident\s+(?:Joseph R\. Biden, Jr\.|Donald J\. Trump|Joe Biden|Barack Obama|[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)")
 LEAD_TRIM = re.compile(r"^(?:Today|Yesterday|Tonight|This (?:morning|afternoon|evening|week)|On [A-Z][a-z]+(?: \d+)?|In [A-Z][a-z]+ \d{4}),?\s+")
 LEAD_DATE = re.compile(r"^(?:On\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}),?\s+")
-CUT_WORDS = re.compile(r"\s+(?:today|this week|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+CUT_WORDS = re.compile(r"\s+(?:today|yesterday|this (?:morning|afternoon|evening)|virtually|this week|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b")
+SAID = re.compile(r"[”\"],?\s+(?:said|says|added)\b|\b(?:said|says)\s+[A-Z]")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 TRANSCRIPT = re.compile(r"^(?:MODERATOR|OPERATOR|QUESTION|Q|(?:MR|MS|MRS)\.? [A-Z]+|[A-Z]+ [A-Z]+ OFFICIAL|SECRETARY [A-Z]+):\s")
 LETTER = re.compile(r"^(?:Dear (?:Mr\.|Madam|Majority|Minority|Speaker|Leader)|TO THE (?:CONGRESS|SENATE)|Section 202\(d\) of the National Emergencies Act)")
@@ -78,6 +84,7 @@ PRESENT = {
     "is announcing": "Announces", "is launching": "Launches", "is releasing": "Releases", "is issuing": "Issues",
     "is providing": "Provides", "is designating": "Designates", "is sanctioning": "Sanctions", "is taking": "Takes",
     "is imposing": "Imposes", "is awarding": "Awards", "is offering": "Offers", "is publishing": "Publishes",
+    "taken": "Takes", "made": "Makes", "begun": "Begins", "joined": "Joins", "held": "Holds", "launches": "Launches",
     "is proposing": "Proposes", "is extending": "Extends", "is expanding": "Expands", "is establishing": "Establishes",
 }
 PRESENT_VERB = re.compile(r"^(?:[Tt]he\s+)?(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
@@ -162,7 +169,7 @@ def derive(release: Release, issuer: str = "") -> str:
     if m and m.start() < 40:
         actor = _actor(m.group("actor"))
         other = m.group("other").strip(" ,")
-        other = re.split(r",\s+(?:to|and|who|where|on)\b|\s+(?:to|on|about|regarding|in|this|today)\b", other)[0].strip(" ,")
+        other = re.split(r",\s+(?:to|and|who|where|on)\b|\s+(?:to|on|about|regarding|in|this|today|at|for)\b", other)[0].strip(" ,")
         kind = "Call" if m.group("verb") in ("spoke",) or "call" in m.group("verb") else "Meeting"
         prefix = "" if issuer == "U.S. Department of State" else "Readout of "
         return _short(f"{prefix}{_possessive(actor)} {kind} with {other}")
@@ -185,6 +192,10 @@ def derive(release: Release, issuer: str = "") -> str:
             out += " on " + _clause(topic.group("t"))
         return _short(out)
     unquoted = QUOTED.sub(" ", text)
+    if not FIRST_PERSON.search(unquoted) and not release.byline and issuer in ("The White House", "") \
+            and len(paras) <= 8 and FIRST_PERSON.search(QUOTED.sub(" ", " ".join(paras[2:5]))) \
+            and not SAID.search(" ".join(paras[:5])):
+        unquoted = " ".join(paras[2:5])  # the speaker's "I" comes later in the statement
     if FIRST_PERSON.search(unquoted) and not release.byline and issuer in ("The White House", ""):
         speaker = _speaker(release)
         subject = _subject(release)
@@ -194,7 +205,7 @@ def derive(release: Release, issuer: str = "") -> str:
         subject = _subject(release)
         head = f"{_role_short(role.strip())} {name.strip()}".strip()
         return _short(f"Statement by {head}" + (f" on {subject}" if subject else ""))
-    out = _short(_present(_clause(opening)))
+    out = _short(re.sub(r"^(?:A|An)\s+(?=[a-z])", "", _present(_clause(opening))))
     if len(out.split()) < 4 and len(paras) > 1:
         out = _short(_clause(sentences(DATELINE.sub("", paras[1]).strip())[0]))
     return out
@@ -402,6 +413,8 @@ def _clause(sentence: str) -> str:
     s = LEAD_TRIM.sub("", s)
     s = CUT_WORDS.sub("", s)
     s = PAREN.sub("", s)
+    s = APPOSITION.sub(r"\1 ", s, count=1)
+    s = CABINET.sub(r"Secretary \g<last>", s, count=1)
     s = re.sub(r"^(?:As part of|In|On|At|During|Following|After|Under)\b[^,]{0,120},\s+", "", s)
     masked = mask_abbreviations(s)
     cut = re.search(r",\s+(?:which|who|where|including|as|while|and|but|bringing|making|to)\b|\s+(?:in order to|because|after|which|that will)\b|;|:|\s[–—]\s", masked)
