@@ -31,6 +31,24 @@ def load_located(text: str, origin: str, first_line: int = 1) -> Located:
     return _locate(node, first_line - 1)
 
 
+def load_unlocated(text: str) -> Located:
+    """The fast path: libyaml builds plain data, wrapped as Located with line 0.
+
+    Validators use it first and parse again with load_located only when they have a problem to
+    report, since only then are lines needed. Raises yaml.YAMLError or ValueError (a value that
+    looks like a date but is none) where load_located would cope or report.
+    """
+    return _wrap(yaml.load(text, Loader=FAST_LOADER))
+
+
+def _wrap(value: Any) -> Located:
+    if isinstance(value, dict):
+        return Located({str(k): _wrap(v) for k, v in value.items()}, 0)
+    if isinstance(value, list):
+        return Located([_wrap(v) for v in value], 0)
+    return Located(value, 0)
+
+
 def _locate(node: yaml.Node, offset: int) -> Located:
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
