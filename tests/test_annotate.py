@@ -344,6 +344,13 @@ def test_figures_dollars_in_words_are_usd_and_a_year_is_not_a_ratio():
      "U.S. Department of Commerce", "Acme Widgets Launches a New Export Program for Small Firms"),
     (("WASHINGTON — Today, U.S. Secretary of the Treasury Janet L. Yellen announced new support for small businesses.",),
      "U.S. Department of the Treasury", "Secretary Yellen Announces New Support for Small Businesses"),
+    # a lower-case lead phrase after "Today," is dropped; "are hosting" in headline tense
+    (("WASHINGTON – Today, in advance of the anniversary of the Inflation Reduction Act, the U.S. Department of the "
+      "Treasury released new data on energy savings.",), "U.S. Department of the Treasury",
+     "U.S. Department of the Treasury Releases New Data on Energy Savings"),
+    (("WASHINGTON – Today, the U.S. Department of the Treasury and the U.S. Department of Transportation are hosting a "
+      "summit on infrastructure investment.",), "U.S. Department of the Treasury",
+     "U.S. Department of the Treasury and the U.S. Department of Transportation Host a Summit"),
 ])
 def test_derived_titles_follow_editors_patterns(paragraphs, issuer_name, expected):
     derived, source = title(release(*paragraphs), issuer_name)

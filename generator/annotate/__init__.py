@@ -19,7 +19,7 @@ from generator.annotate.title import title
 from generator.annotate.topics import topics
 from generator.records import Annotation, Release, Topic
 
-ANNOTATOR_VERSION = "9"
+ANNOTATOR_VERSION = "10"
 
 __all__ = ["annotate", "ANNOTATOR_VERSION"]
 

@@ -85,7 +85,7 @@ PRESENT = {
     "is providing": "Provides", "is designating": "Designates", "is sanctioning": "Sanctions", "is taking": "Takes",
     "is imposing": "Imposes", "is awarding": "Awards", "is offering": "Offers", "is publishing": "Publishes",
     "taken": "Takes", "made": "Makes", "begun": "Begins", "joined": "Joins", "held": "Holds", "launches": "Launches",
-    "is proposing": "Proposes", "is extending": "Extends", "is expanding": "Expands", "is establishing": "Establishes",
+    "is proposing": "Proposes", "are hosting": "Hosts", "is hosting": "Hosts", "are announcing": "Announces", "are launching": "Launches", "is extending": "Extends", "is expanding": "Expands", "is establishing": "Establishes",
 }
 PRESENT_VERB = re.compile(r"^(?:[Tt]he\s+)?(?P<subj>[A-Z][^,;:]{1,90}?)\s+(?:today\s+|also\s+|has\s+|have\s+|jointly\s+)*(?P<verb>"
                           + "|".join(sorted((re.escape(v) for v in PRESENT), key=len, reverse=True))
@@ -415,7 +415,7 @@ def _clause(sentence: str) -> str:
     s = PAREN.sub("", s)
     s = APPOSITION.sub(r"\1 ", s, count=1)
     s = CABINET.sub(r"Secretary \g<last>", s, count=1)
-    s = re.sub(r"^(?:As part of|In|On|At|During|Following|After|Under)\b[^,]{0,120},\s+", "", s)
+    s = re.sub(r"^(?:[Aa]s part of|[Ii]n|[Oo]n|[Aa]t|[Dd]uring|[Ff]ollowing|[Aa]fter|[Uu]nder)\b[^,]{0,120},\s+", "", s)
     masked = mask_abbreviations(s)
     cut = re.search(r",\s+(?:which|who|where|including|as|while|and|but|bringing|making|to)\b|\s+(?:in order to|because|after|which|that will)\b|;|:|\s[–—]\s", masked)
     if cut and len(s[:cut.start()].split()) >= 5:
