@@ -174,18 +174,20 @@ def parse_document(source: str, path: str, topic_slugs: frozenset[str] | None = 
     """Validate an annotated Markdown text; raises ContentError with every problem at once."""
     origin = origin or path
     yaml_text, body, _ = split_front_matter(source, origin)
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
     try:
-        return read_fields(load_unlocated(yaml_text), path, body, topic_slugs, origin)
+        return read_fields(load_unlocated(yaml_text), path, body, topic_slugs, origin, digest)
     except (ContentError, yaml.YAMLError, ValueError):
         pass  # read again with the line of every value, to say where each problem is
     try:
         root = load_located(yaml_text, origin, first_line=2)
     except yaml.YAMLError as exc:
         raise ContentError([Problem(origin, error_line(exc, 2), "front matter", f"not valid YAML: {error_text(exc)}")]) from None
-    return read_fields(root, path, body, topic_slugs, origin)
+    return read_fields(root, path, body, topic_slugs, origin, digest)
 
 
-def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str] | None, origin: str) -> Document:
+def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str] | None, origin: str,
+                digest: str) -> Document:
     """A Document from located front matter; every problem at once."""
     if not isinstance(root.value, dict):
         raise ContentError([Problem(origin, 2, "front matter", "expected a mapping of keys such as 'title:'")])
@@ -233,6 +235,7 @@ def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str]
                                    required=("text", "date"))),
         source_item=reader.get("source_item", as_text, ""),
         url=reader.get("source_url", as_text, ""),
+        digest=digest,
         extra=tuple(sorted(reader.get("extra", mapping, {}).items())),
     )
     if reader.problems:

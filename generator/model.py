@@ -77,7 +77,7 @@ class Week:
 
 @dataclass(frozen=True)
 class WeekGroup:
-    """The releases of one topic within one week."""
+    """The releases of one topic within one week; it has a page of its own (a topic-week page)."""
 
     label: str
     slug: str
@@ -87,6 +87,9 @@ class WeekGroup:
     start: dt.date
     end: dt.date
     releases: tuple[Entry, ...]  # newest first
+    page_url: str = ""  # "topics/<slug>/<week slug>/"
+    previous: Link | None = None  # the topic's next older week
+    next: Link | None = None  # the topic's next newer week
 
 
 @dataclass(frozen=True)
@@ -105,23 +108,12 @@ class TopicPage:
 
 
 @dataclass(frozen=True)
-class IndexEntry:
-    """A person, country or organisation and the releases that name it (pages come later)."""
-
-    key: str  # the name, or the ISO code for countries
-    releases: tuple[str, ...]  # release slugs, newest first
-
-
-@dataclass(frozen=True)
 class Site:
     """Everything the renderer needs, built once per build."""
 
     releases: tuple[Entry, ...]  # newest first
     weeks: tuple[Week, ...]  # newest first
     topics: tuple[TopicPage, ...]  # every taxonomy topic, in taxonomy order
-    people: tuple[IndexEntry, ...]
-    countries: tuple[IndexEntry, ...]
-    orgs: tuple[IndexEntry, ...]
     updated: dt.datetime | None  # latest distributed_at of all releases
 
     @property
@@ -141,10 +133,7 @@ def build_site(documents: Sequence[Document], config: Config) -> Site:
     return Site(
         releases=entries,
         weeks=weeks,
-        topics=tuple(build_topic(topic, entries) for topic in config.taxonomy),
-        people=index_by(entries, lambda doc: (p.name for p in doc.people)),
-        countries=index_by(entries, lambda doc: doc.countries),
-        orgs=index_by(entries, lambda doc: (o.name for o in doc.orgs)),
+        topics=build_topics(entries, config.taxonomy),
         updated=max((e.document.distributed_at for e in entries), default=None),
     )
 
@@ -242,7 +231,7 @@ def group_by_primary_topic(releases: tuple[Entry, ...], taxonomy: tuple[Topic, .
     """Each release once, under its most central known topic; taxonomy order, releases with none last."""
     groups = []
     for topic in taxonomy:
-        members = tuple(e for e in releases if e.primary_topic == topic)
+        members = tuple(e for e in releases if e.primary_topic is topic)  # identity: the taxonomy's own objects
         if members:
             groups.append(TopicGroup(topic, f"topics/{topic.slug}/", f"topic-{topic.slug}", members))
     others = tuple(e for e in releases if e.primary_topic is None)
@@ -251,18 +240,33 @@ def group_by_primary_topic(releases: tuple[Entry, ...], taxonomy: tuple[Topic, .
     return tuple(groups)
 
 
-def build_topic(topic: Topic, entries: tuple[Entry, ...]) -> TopicPage:
+def build_topics(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...]) -> tuple[TopicPage, ...]:
+    """Every taxonomy topic with its releases, in one pass over the releases."""
+    members: dict[str, list[Entry]] = {topic.slug: [] for topic in taxonomy}
+    for entry in entries:
+        for topic in entry.topics:
+            members[topic.slug].append(entry)
+    return tuple(build_topic(topic, tuple(members[topic.slug])) for topic in taxonomy)
+
+
+def build_topic(topic: Topic, releases: tuple[Entry, ...]) -> TopicPage:
     """A topic's releases (any of their topics), grouped by week, newest week first."""
-    releases = tuple(e for e in entries if topic in e.topics)
     by_week: dict[str, list[Entry]] = defaultdict(list)
     for entry in releases:
         by_week[entry.week].append(entry)
+    labels = sorted(by_week, reverse=True)
+    page = f"topics/{topic.slug}/{{}}/"
     weeks = []
-    for label in sorted(by_week, reverse=True):
+    for i, label in enumerate(labels):
         year, number = parse_week(label)
         start = dt.date.fromisocalendar(year, number, 1)
-        weeks.append(WeekGroup(label, week_slug(label), f"weeks/{week_slug(label)}/", year, number,
-                               start, start + dt.timedelta(days=6), tuple(by_week[label])))
+        weeks.append(WeekGroup(
+            label, week_slug(label), f"weeks/{week_slug(label)}/", year, number,
+            start, start + dt.timedelta(days=6), tuple(by_week[label]),
+            page_url=page.format(week_slug(label)),
+            previous=Link(week_title(labels[i + 1]), page.format(week_slug(labels[i + 1]))) if i + 1 < len(labels) else None,
+            next=Link(week_title(labels[i - 1]), page.format(week_slug(labels[i - 1]))) if i > 0 else None,
+        ))
     return TopicPage(
         topic=topic,
         url=f"topics/{topic.slug}/",
@@ -270,13 +274,3 @@ def build_topic(topic: Topic, entries: tuple[Entry, ...]) -> TopicPage:
         weeks=tuple(weeks),
         updated=max((e.document.distributed_at for e in releases), default=None),
     )
-
-
-def index_by(entries: tuple[Entry, ...], keys_of) -> tuple[IndexEntry, ...]:
-    """key -> release slugs (newest first), sorted by key; for the people, country and org pages to come."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for entry in entries:
-        for key in dict.fromkeys(keys_of(entry.document)):
-            if key:
-                found[key].append(entry.slug)
-    return tuple(IndexEntry(key, tuple(slugs)) for key, slugs in sorted(found.items(), key=lambda kv: (kv[0].casefold(), kv[0])))

@@ -130,6 +130,7 @@ class Document:
     dates: tuple[DateMention, ...] = ()
     source_item: str = ""
     url: str = ""
+    digest: str = ""  # sha1 of the annotated file's text: identifies this version of the document
     extra: tuple[tuple[str, object], ...] = field(default=())  # front-matter keys we do not interpret
 
 

@@ -6,22 +6,24 @@ Python-Markdown (with raw HTML disabled). The same Site gives byte-identical pag
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import jinja2
+import jinja2.meta
 import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from generator.config import Config
 from generator.errors import ConfigError, Problem
-from generator.model import Entry, Site
+from generator.model import Entry, Link, Site
 from generator.theme import Theme, display
 
 try:  # country names are a nicety: without pycountry the codes are shown
@@ -43,54 +45,170 @@ class Page:
     content: bytes
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to be made: where it goes, its template, its values and a digest of those values."""
+
+    path: str
+    template: str
+    values: tuple[tuple[str, Any], ...]
+    digest: str  # changes whenever the values change (templates, config and site are added by the key)
+    absolute: bool = False  # links from the base path (404.html is served at any depth)
+    published: bool = False  # feeds and sitemap: absolute URLs from base_url
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pages: tuple[Page, ...]  # the pages rendered by this call, sorted by path
+    keys: tuple[tuple[str, str], ...]  # (path, key) of every page of the site, sorted by path
+    kept: tuple[str, ...]  # pages whose key did not change: the previous bytes stand
+
+
 def render_site(site: Site, config: Config, theme: Theme) -> tuple[Page, ...]:
     """Every page of the site, sorted by path; template mistakes become one ConfigError."""
+    return render_changes(site, config, theme, {}).pages
+
+
+def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str]) -> RenderResult:
+    """Render only the pages whose key differs from `previous` (path -> key of the last build).
+
+    A page's key digests everything it is made from: its template and every template that one
+    extends, includes or imports; the configuration; its own values (the documents it shows, by
+    their digests, and its neighbours' links); and, for templates that read `site`, the whole site.
+    Static files are always read; they are the theme's and small.
+    """
     env = make_environment(theme, config)
     check_templates(env, theme, config)
     renderer = Renderer(env, site, config, theme)
-    pages = [*static_pages(theme), *renderer.pages()]
+    templates = TemplateKeys(env)
+    common = digest_of(repr(config))
+    site_digest = digest_of(*(entry_key(e) for e in site.releases))
+    keys: dict[str, str] = {}
+    todo: list[PageSpec] = []
+    for spec in renderer.plan():
+        template = templates.info(spec.template)
+        key = digest_of(template.digest, common, spec.template, spec.digest, site_digest if template.uses_site else "")
+        keys[spec.path] = key
+        if previous.get(spec.path) != key:
+            todo.append(spec)
+    pages = [*static_pages(theme), *filter(None, map(renderer.render_spec, todo))]
     if renderer.problems:
         raise ConfigError(sorted(set(renderer.problems)))
-    return tuple(sorted(pages, key=lambda page: page.path))
+    for page in pages:
+        keys.setdefault(page.path, digest_of(page.content.hex()) if len(page.content) < 64 else hashlib.sha1(page.content).hexdigest())
+    rendered = {spec.path for spec in todo}
+    kept = tuple(sorted(path for path in keys if path not in rendered and not path.startswith("static/")))
+    return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(sorted(keys.items())), kept)
+
+
+def digest_of(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def entry_key(entry: Entry) -> str:
+    """A release as list pages show it: its document's version and its URL."""
+    return f"{entry.document.digest}:{entry.url}"
+
+
+def link_key(link: Link | None) -> str:
+    return f"{link.title}\x1e{link.url}" if link else ""
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    digest: str  # of the template's source and of every template it uses
+    uses_site: bool  # it (or a template it uses) reads the variable `site`
+
+
+class TemplateKeys:
+    """What each template is made of, found with jinja2.meta, computed once per render."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self.cache: dict[str, TemplateInfo] = {}
+
+    def info(self, name: str) -> TemplateInfo:
+        if name not in self.cache:
+            self.cache[name] = TemplateInfo("", True)  # a cycle resolves conservatively
+            self.cache[name] = self.compute(name)
+        return self.cache[name]
+
+    def compute(self, name: str) -> TemplateInfo:
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound:  # reported, with its place, when the page is rendered
+            return TemplateInfo(digest_of("missing", name), True)
+        ast = self.env.parse(source)
+        used = list(jinja2.meta.find_referenced_templates(ast))
+        if None in used:  # a template name computed at render time: depend on every template
+            everything = sorted(self.env.list_templates(filter_func=lambda n: n.endswith(TEMPLATE_SUFFIXES)))
+            return TemplateInfo(digest_of(*(self.env.loader.get_source(self.env, n)[0] for n in everything)), True)
+        parts = [self.info(str(n)) for n in sorted(set(used))]
+        uses_site = "site" in jinja2.meta.find_undeclared_variables(ast) or any(p.uses_site for p in parts)
+        return TemplateInfo(digest_of(source, *(p.digest for p in parts)), uses_site)
 
 
 # --- pages -------------------------------------------------------------------------------------
 
 
 class Renderer:
-    """Renders each page, collecting template problems instead of stopping at the first."""
+    """Plans and renders pages, collecting template problems instead of stopping at the first."""
 
     def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme):
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
-        self.bodies = {entry.slug: render_markdown(entry.document.body) for entry in site.releases}
+        self.bodies: dict[str, Markup] = {}
 
-    def pages(self) -> list[Page]:
+    def body(self, entry: Entry) -> Markup:
+        """The release text as HTML, made once and only for the pages that are rendered."""
+        if entry.slug not in self.bodies:
+            self.bodies[entry.slug] = render_markdown(entry.document.body)
+        return self.bodies[entry.slug]
+
+    def plan(self) -> list[PageSpec]:
         site = self.site
-        pages = [
-            self.html("index.html", "home.html", week=site.latest_week),
-            self.html("weeks/index.html", "weeks.html"),
-            self.html("topics/index.html", "topics.html"),
-            self.html("404.html", "404.html", absolute=True),
+        specs = [
+            PageSpec("index.html", "home.html", (("week", site.latest_week),), ""),
+            PageSpec("weeks/index.html", "weeks.html", (), ""),
+            PageSpec("topics/index.html", "topics.html", (), ""),
+            PageSpec("404.html", "404.html", (), "", absolute=True),
         ]
-        pages += [self.html(f"{week.url}index.html", "week.html", week=week) for week in site.weeks]
-        pages += [self.html(f"{topic.url}index.html", "topic.html", topic=topic)
-                  for topic in site.topics if topic.has_page]
-        pages += [self.html(f"{entry.url}index.html", "release.html", release=entry, body=self.bodies[entry.slug])
-                  for entry in site.releases]
-        html_paths = [p.path for p in pages if p is not None and p.path != "404.html"]
-        pages += [
-            self.text("feed.xml", "feed.xml", entries=self.feed_entries()),
-            self.text("sitemap.xml", "sitemap.xml", urls=self.sitemap_urls(html_paths)),
-            self.text("robots.txt", "robots.txt"),
+        for week in site.weeks:
+            specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week),),
+                                  digest_of(week.label, link_key(week.previous), link_key(week.next),
+                                            *map(entry_key, week.releases))))
+        for topic in site.topics:
+            if not topic.has_page:
+                continue
+            specs.append(PageSpec(f"{topic.url}index.html", "topic.html", (("topic", topic),),
+                                  digest_of(topic.topic.slug, *(g.label for g in topic.weeks), *map(entry_key, topic.releases))))
+            for group in topic.weeks:
+                specs.append(PageSpec(f"{group.page_url}index.html", "topic_week.html", (("topic", topic), ("group", group)),
+                                      digest_of(topic.topic.slug, group.label, link_key(group.previous), link_key(group.next),
+                                                *map(entry_key, group.releases))))
+        for entry in site.releases:
+            specs.append(PageSpec(f"{entry.url}index.html", "release.html", (("release", entry),),
+                                  digest_of(entry_key(entry), link_key(entry.previous), link_key(entry.next))))
+        specs += [
+            PageSpec("feed.xml", "feed.xml", (), "", published=True),
+            PageSpec("sitemap.xml", "sitemap.xml", (), "", published=True),
+            PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
-        return [page for page in pages if page is not None]
+        return specs
 
-    def html(self, path: str, template: str, absolute: bool = False, **values: Any) -> Page | None:
-        return self.render(path, template, link_maker(path, self.config, absolute), values)
-
-    def text(self, path: str, template: str, **values: Any) -> Page | None:
-        return self.render(path, template, lambda target: self.config.base_url + target, values)
+    def render_spec(self, spec: PageSpec) -> Page | None:
+        values = dict(spec.values)
+        if spec.template == "release.html":
+            values["body"] = self.body(values["release"])
+        elif spec.path == "feed.xml":
+            values["entries"] = self.feed_entries()
+        elif spec.path == "sitemap.xml":
+            values["urls"] = self.sitemap_urls()
+        if spec.published:
+            url: Callable[[str], str] = lambda target: self.config.base_url + target
+        else:
+            url = link_maker(spec.path, self.config, spec.absolute)
+        return self.render(spec.path, spec.template, url, values)
 
     def render(self, path: str, template: str, url: Callable[[str], str], values: dict[str, Any]) -> Page | None:
         context = {"site": self.site, "config": self.config, "theme": self.theme,
@@ -113,20 +231,20 @@ class Renderer:
         return Page(path, text.encode("utf-8"))
 
     def feed_entries(self) -> list[dict[str, Any]]:
-        return [{"release": e, "body": self.bodies[e.slug]} for e in self.site.releases[: self.config.feed_items]]
+        return [{"release": e, "body": self.body(e)} for e in self.site.releases[: self.config.feed_items]]
 
-    def sitemap_urls(self, html_paths: list[str]) -> list[dict[str, Any]]:
+    def sitemap_urls(self) -> list[dict[str, Any]]:
         """(loc, lastmod) for every HTML page but the 404, lastmod taken from the releases it shows."""
         site = self.site
         lastmod: dict[str, dt.datetime | None] = {"": site.updated, "weeks/": site.updated, "topics/": site.updated}
         lastmod.update({week.url: week.updated for week in site.weeks})
-        lastmod.update({topic.url: topic.updated for topic in site.topics})
+        for topic in site.topics:
+            lastmod[topic.url] = topic.updated
+            lastmod.update({group.page_url: max(e.document.distributed_at for e in group.releases) for group in topic.weeks})
         lastmod.update({entry.url: entry.document.distributed_at for entry in site.releases})
-        urls = []
-        for path in sorted(html_paths):
-            target = path.removesuffix("index.html")
-            urls.append({"loc": self.config.base_url + target, "lastmod": lastmod.get(target)})
-        return urls
+        paths = sorted(spec.path for spec in self.plan() if spec.path.endswith(".html") and spec.path != "404.html")
+        return [{"loc": self.config.base_url + path.removesuffix("index.html"),
+                 "lastmod": lastmod.get(path.removesuffix("index.html"))} for path in paths]
 
 
 def static_pages(theme: Theme) -> list[Page]:
