@@ -54,8 +54,10 @@ def make_parser() -> argparse.ArgumentParser:
         if name != "build":
             p.add_argument("--poll", action="store_true", help="poll for changes (network drives, containers)")
         if name == "serve":
-            p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+            p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
             p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+            p.add_argument("--navigate", action="store_true",
+                           help="when an edit of a release changes its page, take the browser there")
     p = command("check", "report every problem with the site without writing anything", run_check)
     p = sub.add_parser("new", help="create a new site in DIR", description="create a new site in DIR")
     p.add_argument("dir", type=Path, metavar="DIR")
@@ -106,15 +108,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
-    from generator.serve import BuildGate, make_server
+    import traceback
+
+    from generator.serve import BuildGate, Preview, make_server, stop_server
     from generator.watch import Change, watch
 
     site = args.site
     gate = BuildGate()
     config = load_config(site)
     output = output_of(args, config)
+    preview = Preview(config.base_path, navigate=serve and args.navigate)
 
     def rebuild(change: Change | None) -> set[str]:
+        """One build, told to the open pages; returns the files it wrote in the site itself."""
         nonlocal config
         if change:
             say(f"changed: {', '.join(change.paths[:5])}{' …' if len(change.paths) > 5 else ''}")
@@ -126,8 +132,15 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
             except BriefingError as exc:
                 report_problems(exc.problems)
                 say("build failed; the last good site is kept")
+                preview.failed(exc.problems)
+                return set()
+            except Exception as exc:  # a bug in a build must not end the session: show it, keep the last good site
+                traceback.print_exc()
+                preview.failed([Problem("briefing", 0, "", f"internal error: {type(exc).__name__}: {exc}")])
+                say("build failed; the last good site is kept")
                 return set()
         describe_build(report, output, time.perf_counter() - started)
+        preview.built(report, change.paths if change else (), config.base_path)
         return set(report.ingest.written) | set(report.ingest.removed)
 
     rebuild(None)
@@ -135,10 +148,10 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
     server = None
     if serve:
         try:
-            server = make_server(output, config.base_path, args.host, args.port, gate)
+            server = make_server(output, preview, args.host, args.port, gate)
         except OSError as exc:
             raise ConfigError([Problem("--port", 0, "", f"cannot listen on {args.host}:{args.port}: {exc.strerror}")]) from None
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
         say(f"serving http://{args.host}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)")
     else:
         say("watching for changes (Ctrl-C to stop)")
@@ -150,7 +163,8 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
     finally:
         stop.set()
         if server:
-            server.shutdown()
+            stop_server(server, preview)
+    say("stopped")
     return OK
 
 
