@@ -1,30 +1,34 @@
-"""The one module that calls every stage: it reads like the table of contents of a build."""
+"""The one module that calls every stage: it reads like the table of contents of a build.
+
+A Builder remembers what it read and made (the Corpus of content files and the key of every
+page), so a build after an edit reads the changed files and renders only the pages whose
+inputs changed. The memory lives in the process for `watch` and `serve`, and in
+SITE/.briefing-cache/ between runs of `briefing build`. Output is byte-identical either way.
+"""
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.annotate import ANNOTATOR_VERSION, annotate
+from generator import __version__
+from generator.annotate import ANNOTATOR_VERSION
 from generator.config import Config
-from generator.document import (annotated_path, annotator_of, is_edited, load_document, render_document,
-                                sha_of, source_of)
 from generator.errors import ContentError, Problem
-from generator.ingest import is_release_file, read_releases
+from generator.ingest import read_releases
 from generator.model import build_site
 from generator.records import Document
-from generator.render import render_site
+from generator.render import render_changes
+from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated
+from generator.sync import ingest as ingest_corpus
 from generator.theme import resolve_theme
-from generator.write import WriteReport, check_output_dir, write_output, write_text_atomic
+from generator.write import WriteReport, check_output_dir, update_in_place, write_output
 
-
-@dataclass(frozen=True)
-class IngestReport:
-    written: tuple[str, ...] = ()  # annotated files written (site-relative)
-    unchanged: int = 0
-    kept: tuple[str, ...] = ()  # annotated files left alone because a person edited them
-    removed: tuple[str, ...] = ()  # annotated files of releases that no longer exist
-    problems: tuple[Problem, ...] = ()
+CACHE_DIR = ".briefing-cache"
+CACHE_FILE = "state.pickle"
+CACHE_FORMAT = f"{__version__}/{ANNOTATOR_VERSION}/1"  # a cache of another format is ignored
 
 
 @dataclass(frozen=True)
@@ -34,197 +38,143 @@ class BuildReport:
     pages: int
     write: WriteReport | None
     problems: tuple[Problem, ...] = field(default=())  # every content problem, ingest included
+    rendered: int = 0  # pages rendered by this build, static files aside (the others' inputs did not change)
 
 
-@dataclass(frozen=True)
-class Existing:
-    """An annotated file already on disk."""
+@dataclass
+class State:
+    """What a Builder remembers between builds."""
 
-    rel: str
-    text: str
+    format: str
+    config_digest: str
+    corpus: Corpus
+    output: str = ""  # the output folder the page keys describe
+    page_keys: dict[str, str] = field(default_factory=dict)
 
 
-# ---------------------------------------------------------------- ingest
+class Builder:
+    """Builds one site again and again, redoing only what changed."""
 
-Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
+    def __init__(self, output: Path | None = None, *, use_cache: bool = True, in_place: bool = False):
+        self.output = output
+        self.use_cache = use_cache  # read and write SITE/.briefing-cache/
+        self.in_place = in_place  # update output/ file by file (the dev server) instead of swapping it whole
+        self.state: State | None = None
+
+    def build(self, config: Config) -> BuildReport:
+        """Ingest what is new or changed, then bring output/ up to date."""
+        output = (self.output or config.site_dir / "output").absolute()
+        check_output_dir(output, config.site_dir)
+        theme = resolve_theme(config)
+        state = self.state_for(config)
+        report = ingest_corpus(state.corpus, config)
+        documents, problems = documents_of(state.corpus)
+        site = build_site(documents, config)
+        previous = trusted_keys(state, output, self.in_place)
+        result = render_changes(site, config, theme, previous)
+        if self.in_place and output.is_dir():
+            forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
+            removed = sorted(set(previous) - {path for path, _ in result.keys})
+            written = update_in_place(result.pages, output, removed)
+        else:
+            written = write_output(result.pages, output, result.kept)
+        state.output, state.page_keys = str(output), dict(result.keys)
+        if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
+                                                     or not cache_path(config).exists()):
+            save_cache(config, state)
+        all_problems = tuple(sorted(set(report.problems) | set(problems)))
+        rendered = sum(1 for page in result.pages if not page.path.startswith("static/"))
+        return BuildReport(report, len(documents), len(result.keys), written, all_problems, rendered)
+
+    def state_for(self, config: Config) -> State:
+        digest = config_digest(config)
+        if self.state is None or self.state.config_digest != digest:
+            loaded = load_cache(config, digest) if self.use_cache else None
+            self.state = loaded or State(CACHE_FORMAT, digest, new_corpus(config))
+        return self.state
+
+    def save(self, config: Config) -> None:
+        """Write the memory to SITE/.briefing-cache/ (the dev server does this when it stops)."""
+        if self.use_cache and self.state is not None:
+            save_cache(config, self.state)
+
+
+def trusted_keys(state: State, output: Path, in_place: bool) -> dict[str, str]:
+    """The page keys that still describe files in output/; none when output/ is another folder."""
+    if state.output != str(output) or not output.is_dir():
+        return {}
+    if in_place:
+        return state.page_keys  # this process wrote output/ itself
+    return {path: key for path, key in state.page_keys.items() if (output / path).is_file()}
+
+
+def config_digest(config: Config) -> str:
+    return hashlib.sha1(repr(config).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- the cache on disk
+
+def cache_path(config: Config) -> Path:
+    return config.site_dir / CACHE_DIR / CACHE_FILE
+
+
+def load_cache(config: Config, digest: str) -> State | None:
+    """The saved state, when it was made by this version for this configuration; else None.
+
+    The cache is Briefing's own file inside the site (like .git/); it is trusted like the site's
+    other files. Anything unreadable is ignored: the build then starts from nothing.
+    """
+    try:
+        with cache_path(config).open("rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(state, State) or state.format != CACHE_FORMAT or state.config_digest != digest:
+        return None
+    return state
+
+
+def save_cache(config: Config, state: State) -> None:
+    path = cache_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def forget_cache(config: Config) -> None:
+    cache_path(config).unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- one-shot commands
+
+def build(config: Config, output: Path, use_cache: bool = True) -> BuildReport:
+    """One build: `briefing build`."""
+    return Builder(output, use_cache=use_cache).build(config)
 
 
 def ingest(config: Config) -> IngestReport:
-    """Bring content/annotated/ up to date with content/releases/."""
-    problems: list[Problem] = []
-    existing = index_annotated(config.annotated_dir, problems)
-    taken = {e.rel for e in existing.values()}
-    stamp = annotator_stamp(config)
-    written: list[str] = []
-    kept: list[str] = []
-    seen: set[Key] = set()
-    unchanged = 0
-    for source_file, path in list_releases(config, problems):
-        data = path.read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        old = existing.get((source_file, ""))
-        if old and sha_of(old.text) == sha and annotator_of(old.text) == stamp:
-            unchanged += 1  # the common case: nothing to read, nothing to annotate
-            seen.add((source_file, ""))
-            continue
-        origin = f"content/releases/{source_file}"
-        try:
-            releases = read_releases(data, source_file, origin, config.zone)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            seen |= {key for key in existing if key[0] == source_file}  # keep the last good annotation
-            continue
-        for release in releases:
-            key = (source_file, release.source_item)
-            if key in seen:
-                problems.append(Problem(origin, 0, "", f"holds two releases with the same id '{release.source_item}'; the second is skipped"))
-                continue
-            seen.add(key)
-            old = existing.get(key)
-            if old and sha_of(old.text) == sha and annotator_of(old.text) == stamp:
-                unchanged += 1
-                continue
-            if old and is_edited(old.text):
-                kept.append(f"content/annotated/{old.rel}")
-                continue
-            annotation = annotate(release, config.taxonomy)
-            text = render_document(release, annotation, stamp)
-            if old:
-                taken.discard(old.rel)
-            rel = free_path(annotated_path(release, annotation), taken)
-            taken.add(rel)
-            if old and old.rel != rel:
-                (config.annotated_dir / old.rel).unlink(missing_ok=True)
-            if old is None or old.rel != rel or old.text != text:
-                write_text_atomic(config.annotated_dir / rel, text)
-                written.append(f"content/annotated/{rel}")
-            else:
-                unchanged += 1
-    removed = remove_orphans(config, existing, seen, kept)
-    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(problems)))
+    """Annotate what is new or changed: `briefing ingest`."""
+    return ingest_corpus(new_corpus(config), config)
 
-
-def annotator_stamp(config: Config) -> str:
-    """The annotator version plus a digest of the settings annotation depends on (taxonomy, time zone),
-    so that changing them re-annotates every file nobody edited."""
-    settings = repr((config.taxonomy, config.timezone)).encode("utf-8")
-    return f"{ANNOTATOR_VERSION}-{hashlib.sha256(settings).hexdigest()[:8]}"
-
-
-def list_releases(config: Config, problems: list[Problem]) -> list[tuple[str, Path]]:
-    """(releases-relative posix name, path) of every release file, sorted; unsafe entries reported."""
-    root = config.releases_dir
-    if not root.is_dir():
-        return []
-    site = config.site_dir.resolve()
-    out = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(root).parts[:-1]):
-            continue
-        if path.is_symlink() and site not in path.resolve().parents:
-            problems.append(Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped"))
-            continue
-        if is_release_file(path):
-            out.append((rel, path))
-    return out
-
-
-def index_annotated(folder: Path, problems: list[Problem]) -> dict[Key, Existing]:
-    """(source_file, source_item) -> the annotated file made from it."""
-    index: dict[Key, Existing] = {}
-    if not folder.is_dir():
-        return index
-    for path in sorted(folder.rglob("*.md")):
-        rel = path.relative_to(folder).as_posix()
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # load_documents reports it
-        source = source_of(text)
-        if not source[0]:
-            continue
-        if source in index:
-            problems.append(Problem(f"content/annotated/{rel}", 0, "source_file",
-                                    f"'{source[0]}' is also annotated in content/annotated/{index[source].rel}; delete one of them"))
-            continue
-        index[source] = Existing(rel, text)
-    return index
-
-
-def free_path(rel: str, taken: set[str]) -> str:
-    """rel, or rel with -2, -3, ... when another release already has that path."""
-    if rel not in taken:
-        return rel
-    stem = rel[:-3]
-    n = 2
-    while f"{stem}-{n}.md" in taken:
-        n += 1
-    return f"{stem}-{n}.md"
-
-
-def remove_orphans(config: Config, existing: dict[Key, Existing], sources: set[Key], kept: list[str]) -> list[str]:
-    """Delete annotated files whose release is gone, unless a person edited them."""
-    removed = []
-    for source, old in sorted(existing.items()):
-        if source in sources:
-            continue
-        if is_edited(old.text):
-            kept.append(f"content/annotated/{old.rel}")
-            continue
-        (config.annotated_dir / old.rel).unlink(missing_ok=True)
-        removed.append(f"content/annotated/{old.rel}")
-    return removed
-
-
-# ---------------------------------------------------------------- build
 
 def load_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     """Every annotated file, validated; bad files are reported and left out."""
-    slugs = frozenset(topic.slug for topic in config.taxonomy)
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    folder = config.annotated_dir
-    if not folder.is_dir():
-        return documents, problems
-    seen: dict[str, str] = {}
-    for path in sorted(folder.rglob("*.md")):
-        rel = path.relative_to(folder).as_posix()
-        try:
-            document = load_document(path, rel, slugs)
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            continue
-        if document.slug in seen:
-            problems.append(Problem(f"content/annotated/{rel}", 0, "", f"same file name as content/annotated/{seen[document.slug]}; rename one of them"))
-            continue
-        seen[document.slug] = rel
-        documents.append(document)
-    return documents, problems
-
-
-def build(config: Config, output: Path) -> BuildReport:
-    """Ingest what is new or changed, then render the whole site into output/."""
-    check_output_dir(output, config.site_dir)
-    theme = resolve_theme(config)
-    report = ingest(config)
-    documents, problems = load_documents(config)
-    site = build_site(documents, config)
-    pages = render_site(site, config, theme)
-    written = write_output(pages, output)
-    return BuildReport(report, len(documents), len(pages), written, tuple(sorted(set(report.problems) | set(problems))))
+    corpus = new_corpus(config)
+    refresh_annotated(corpus, config)
+    return documents_of(corpus)
 
 
 def check(config: Config) -> tuple[Problem, ...]:
-    """Every problem a build would meet, without writing anything."""
+    """Every problem a build would meet, without writing anything: `briefing check`."""
     theme = resolve_theme(config)
     problems: list[Problem] = []
-    for source_file, path in list_releases(config, problems):
+    for source_file, entry in list_releases(config, problems):
         try:
-            read_releases(path.read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
+            read_releases(Path(entry.path).read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
         except ContentError as exc:
             problems.extend(exc.problems)
     documents, doc_problems = load_documents(config)
-    render_site(build_site(documents, config), config, theme)
+    render_changes(build_site(documents, config), config, theme, {})
     return tuple(sorted(set(problems) | set(doc_problems)))
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -419,3 +420,11 @@ def sha_of(text_: str) -> str:
 def annotator_of(text_: str) -> str:
     match = re.search(r"^annotator: *'?([^'\n]*)'? *$", text_, re.MULTILINE)
     return match.group(1).strip() if match else ""
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write an annotated file by temp file and rename, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

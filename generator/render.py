@@ -82,7 +82,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     renderer = Renderer(env, site, config, theme)
     templates = TemplateKeys(env)
     common = digest_of(repr(config))
-    site_digest = digest_of(*(entry_key(e) for e in site.releases))
+    site_digest = renderer.site_digest
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
     for spec in renderer.plan():
@@ -158,6 +158,7 @@ class Renderer:
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
+        self.site_digest = digest_of(*(entry_key(e) for e in site.releases))  # changes with any release
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -189,9 +190,9 @@ class Renderer:
         for entry in site.releases:
             specs.append(PageSpec(f"{entry.url}index.html", "release.html", (("release", entry),),
                                   digest_of(entry_key(entry), link_key(entry.previous), link_key(entry.next))))
-        specs += [
-            PageSpec("feed.xml", "feed.xml", (), "", published=True),
-            PageSpec("sitemap.xml", "sitemap.xml", (), "", published=True),
+        specs += [  # what feeds and the sitemap list comes in as values, not through `site`
+            PageSpec("feed.xml", "feed.xml", (), self.site_digest, published=True),
+            PageSpec("sitemap.xml", "sitemap.xml", (), self.site_digest, published=True),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs

@@ -54,8 +54,8 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
-    """Make output/ hold exactly these pages, atomically."""
+def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = ()) -> WriteReport:
+    """Make output/ hold exactly these pages plus the kept files of the old output, atomically."""
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
@@ -76,6 +76,12 @@ def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
                 target.write_bytes(page.content)
                 written += 1
                 changed.append(rel.as_posix())
+        for path in kept:  # pages whose inputs did not change: the old bytes stand
+            rel = safe_relative(path)
+            target = staging.joinpath(*rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(output.joinpath(*rel.parts), target)
+            unchanged += 1
         old_count = count_files(output)
         swap_in(staging, output)
     except BaseException:
@@ -83,6 +89,34 @@ def write_output(pages: Sequence[PageLike], output: Path) -> WriteReport:
         raise
     return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged),
                        changed=tuple(sorted(changed)))
+
+
+def update_in_place(pages: Sequence[PageLike], output: Path, removed: Sequence[str]) -> WriteReport:
+    """Write the pages whose bytes changed, one atomic rename each, and delete removed paths.
+
+    For the dev server, which holds requests while this runs: faster than assembling a whole
+    new output/ when one page of ten thousand changed.
+    """
+    output = output.absolute()
+    changed = []
+    for page in pages:
+        rel = safe_relative(page.path)
+        target = output.joinpath(*rel.parts)
+        if same_bytes(target, page.content):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        tmp.write_bytes(page.content)
+        os.replace(tmp, target)
+        changed.append(rel.as_posix())
+    for path in removed:
+        target = output.joinpath(*safe_relative(path).parts)
+        target.unlink(missing_ok=True)
+        for folder in target.parents:  # empty folders of removed pages go too
+            if folder == output or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return WriteReport(len(changed), len(pages) - len(changed), len(removed), tuple(sorted(changed)))
 
 
 def same_bytes(path: Path, content: bytes) -> bool:
@@ -142,11 +176,3 @@ def exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file by temp file and rename, so readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -14,6 +14,7 @@ ORDER = [
     {"ingest"},
     {"annotate"},
     {"document"},
+    {"sync"},
     {"model"},
     {"theme"},
     {"render"},

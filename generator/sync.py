@@ -1,0 +1,296 @@
+"""Keeping content/annotated/ in step with content/releases/, remembering what was read.
+
+A Corpus is the build's memory of both folders: each release file's size, time and hash, and
+each annotated file's parsed Document. A file whose size and modification time did not change
+is not read again, so a build after a one-file edit reads one file, in a long-running server
+and, through the on-disk cache, after a restart.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from generator.annotate import ANNOTATOR_VERSION, annotate
+from generator.config import Config
+from generator.document import (annotated_path, annotator_of, is_edited, parse_document, render_document, sha_of,
+                                source_of, write_text_atomic)
+from generator.errors import ContentError, Problem
+from generator.ingest import IGNORED_NAMES, read_releases
+from generator.records import Document
+
+Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    written: tuple[str, ...] = ()  # annotated files written (site-relative)
+    unchanged: int = 0
+    kept: tuple[str, ...] = ()  # annotated files left alone because a person edited them
+    removed: tuple[str, ...] = ()  # annotated files of releases that no longer exist
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnotatedFile:
+    """One file of content/annotated/ as last read."""
+
+    rel: str  # relative to content/annotated/
+    size: int
+    mtime_ns: int
+    source: Key  # ("", "") for a file not made from a release
+    sha: str  # source_sha256
+    stamp: str  # the annotator stamp it was written with
+    edited: bool  # a person changed it since Briefing wrote it
+    document: Document | None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """One file of content/releases/ as last read."""
+
+    size: int
+    mtime_ns: int
+    sha: str
+    items: int  # how many releases it held
+
+
+@dataclass
+class Corpus:
+    """What the build knows of both content folders; the one mutable thing, owned by a Builder."""
+
+    topic_slugs: frozenset[str]
+    stamp: str
+    annotated: dict[str, AnnotatedFile] = field(default_factory=dict)
+    releases: dict[str, ReleaseFile] = field(default_factory=dict)
+
+
+def annotator_stamp(config: Config) -> str:
+    """The annotator version plus a digest of the settings annotation depends on (taxonomy, time zone),
+    so that changing them re-annotates every file nobody edited."""
+    settings = repr((config.taxonomy, config.timezone)).encode("utf-8")
+    return f"{ANNOTATOR_VERSION}-{hashlib.sha256(settings).hexdigest()[:8]}"
+
+
+def new_corpus(config: Config) -> Corpus:
+    return Corpus(frozenset(topic.slug for topic in config.taxonomy), annotator_stamp(config))
+
+
+# ---------------------------------------------------------------- scanning
+
+def scan(root: Path, hidden_ok: bool = False) -> Iterator[tuple[str, os.DirEntry]]:
+    """(posix path relative to root, entry) of every file below root, sorted, hidden folders skipped."""
+    if not root.is_dir():
+        return
+    stack = [(root, "")]
+    found: list[tuple[str, os.DirEntry]] = []
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and not hidden_ok:
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), rel + "/"))
+                else:
+                    found.append((rel, entry))
+    yield from sorted(found, key=lambda item: item[0])
+
+
+def refresh_annotated(corpus: Corpus, config: Config) -> None:
+    """Read the annotated files that are new or changed since the corpus last saw them."""
+    present: dict[str, AnnotatedFile] = {}
+    for rel, entry in scan(config.annotated_dir):
+        if not rel.endswith(".md"):
+            continue
+        stat = entry.stat()
+        known = corpus.annotated.get(rel)
+        if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            present[rel] = known
+        else:
+            present[rel] = read_annotated(config.annotated_dir, rel, corpus.topic_slugs)
+    corpus.annotated = present
+
+
+def read_annotated(folder: Path, rel: str, topic_slugs: frozenset[str]) -> AnnotatedFile:
+    path = folder / rel
+    stat = path.stat()
+    origin = f"content/annotated/{rel}"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem(origin, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return AnnotatedFile(rel, stat.st_size, stat.st_mtime_ns, ("", ""), "", "", True, None, (problem,))
+    return annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, topic_slugs)
+
+
+def annotated_from_text(rel: str, text: str, size: int, mtime_ns: int, topic_slugs: frozenset[str]) -> AnnotatedFile:
+    try:
+        document, problems = parse_document(text, rel, topic_slugs, f"content/annotated/{rel}"), ()
+    except ContentError as exc:
+        document, problems = None, exc.problems
+    return AnnotatedFile(rel, size, mtime_ns, source_of(text), sha_of(text), annotator_of(text), is_edited(text),
+                         document, tuple(problems))
+
+
+# ---------------------------------------------------------------- ingest
+
+def ingest(corpus: Corpus, config: Config) -> IngestReport:
+    """Annotate the releases that are new or changed; remove annotations of releases that are gone."""
+    refresh_annotated(corpus, config)
+    problems: list[Problem] = []
+    by_source = index_by_source(corpus, problems)
+    by_file: dict[str, list[AnnotatedFile]] = {}
+    for file in by_source.values():
+        by_file.setdefault(file.source[0], []).append(file)
+    taken = set(corpus.annotated)
+    written: list[str] = []
+    kept: list[str] = []
+    seen: set[Key] = set()
+    unchanged = 0
+    releases: dict[str, ReleaseFile] = {}
+    for source_file, entry in list_releases(config, problems):
+        stat = entry.stat()
+        known = corpus.releases.get(source_file)
+        data = b""
+        if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            sha = known.sha
+        else:
+            data = Path(entry.path).read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+        olds = by_file.get(source_file, [])
+        expected = known.items if known and known.sha == sha else 1 if (source_file, "") in by_source else -1
+        if olds and len(olds) == expected and all(f.sha == sha and f.stamp == corpus.stamp for f in olds):
+            unchanged += len(olds)  # the common case: nothing to parse, nothing to annotate
+            seen |= {f.source for f in olds}
+            releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(olds))
+            continue
+        origin = f"content/releases/{source_file}"
+        try:
+            found = read_releases(data or Path(entry.path).read_bytes(), source_file, origin, config.zone)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            seen |= {key for key in by_source if key[0] == source_file}  # keep the last good annotation
+            continue
+        releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(found))
+        for release in found:
+            key = (source_file, release.source_item)
+            if key in seen:
+                problems.append(Problem(origin, 0, "", f"holds two releases with the same id '{release.source_item}'; the second is skipped"))
+                continue
+            seen.add(key)
+            old = by_source.get(key)
+            if old and old.sha == sha and old.stamp == corpus.stamp:
+                unchanged += 1
+                continue
+            if old and old.edited:
+                kept.append(f"content/annotated/{old.rel}")
+                continue
+            annotation = annotate(release, config.taxonomy)
+            text = render_document(release, annotation, corpus.stamp)
+            if old:
+                taken.discard(old.rel)
+            rel = free_path(annotated_path(release, annotation), taken)
+            taken.add(rel)
+            if old and old.rel != rel:
+                (config.annotated_dir / old.rel).unlink(missing_ok=True)
+                corpus.annotated.pop(old.rel, None)
+            if old is None or old.rel != rel or old.sha != sha or old.stamp != corpus.stamp:
+                write_annotated(corpus, config, rel, text)
+                written.append(f"content/annotated/{rel}")
+            else:
+                unchanged += 1
+    corpus.releases = releases
+    removed = remove_orphans(corpus, config, by_source, seen, kept)
+    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(problems)))
+
+
+def write_annotated(corpus: Corpus, config: Config, rel: str, text: str) -> None:
+    """Write an annotated file and remember it as read, so it is not read back."""
+    path = config.annotated_dir / rel
+    write_text_atomic(path, text)
+    stat = path.stat()
+    corpus.annotated[rel] = annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, corpus.topic_slugs)
+
+
+def index_by_source(corpus: Corpus, problems: list[Problem]) -> dict[Key, AnnotatedFile]:
+    """(source_file, source_item) -> the annotated file made from it."""
+    index: dict[Key, AnnotatedFile] = {}
+    for rel, file in sorted(corpus.annotated.items()):
+        if not file.source[0]:
+            continue
+        if file.source in index:
+            problems.append(Problem(f"content/annotated/{rel}", 0, "source_file",
+                                    f"'{file.source[0]}' is also annotated in content/annotated/{index[file.source].rel}; delete one of them"))
+            continue
+        index[file.source] = file
+    return index
+
+
+def list_releases(config: Config, problems: list[Problem]) -> list[tuple[str, os.DirEntry]]:
+    """(releases-relative posix name, entry) of every release file, sorted; unsafe entries reported."""
+    site = config.site_dir.resolve()
+    out = []
+    for rel, entry in scan(config.releases_dir):
+        if IGNORED_NAMES.search(entry.name):
+            continue
+        if entry.is_symlink():
+            target = Path(entry.path).resolve()
+            if site not in target.parents:
+                problems.append(Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped"))
+                continue
+            if not target.is_file():
+                continue
+        out.append((rel, entry))
+    return out
+
+
+def free_path(rel: str, taken: set[str]) -> str:
+    """rel, or rel with -2, -3, ... when another release already has that path."""
+    if rel not in taken:
+        return rel
+    stem = rel[:-3]
+    n = 2
+    while f"{stem}-{n}.md" in taken:
+        n += 1
+    return f"{stem}-{n}.md"
+
+
+def remove_orphans(corpus: Corpus, config: Config, by_source: dict[Key, AnnotatedFile], seen: set[Key],
+                   kept: list[str]) -> list[str]:
+    """Delete annotated files whose release is gone, unless a person edited them."""
+    removed = []
+    for key, old in sorted(by_source.items()):
+        if key in seen or old.rel not in corpus.annotated:
+            continue
+        if old.edited:
+            kept.append(f"content/annotated/{old.rel}")
+            continue
+        (config.annotated_dir / old.rel).unlink(missing_ok=True)
+        corpus.annotated.pop(old.rel, None)
+        removed.append(f"content/annotated/{old.rel}")
+    return removed
+
+
+# ---------------------------------------------------------------- documents
+
+def documents_of(corpus: Corpus) -> tuple[list[Document], list[Problem]]:
+    """Every valid annotated document, by path; bad files are reported and left out."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for rel, file in sorted(corpus.annotated.items()):
+        if file.document is None:
+            problems.extend(file.problems)
+            continue
+        slug = file.document.slug
+        if slug in seen:
+            problems.append(Problem(f"content/annotated/{rel}", 0, "", f"same file name as content/annotated/{seen[slug]}; rename one of them"))
+            continue
+        seen[slug] = rel
+        documents.append(file.document)
+    return documents, problems

@@ -1,0 +1,150 @@
+"""Incremental builds equal full builds, byte for byte, after every kind of change."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import Builder, build
+from generator.config import load_config
+from tests.conftest import ROOT, SAMPLE
+
+SMALL_SITE = Path(__file__).resolve().parent / "fixtures" / "small-site"
+HEADER = "{date} | News release | Distributed by Public on {date} 09:30"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(SMALL_SITE, site)
+    shutil.copytree(ROOT / "themes" / "default", site / "themes" / "mine")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "theme: mine\n")
+    return site
+
+
+def full_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "full"
+    shutil.rmtree(out, ignore_errors=True)
+    build(load_config(site), out, use_cache=False)
+    return tree(out)
+
+
+def releases(site: Path) -> Path:
+    return site / "content" / "releases"
+
+
+def edit_release(site: Path) -> None:
+    path = releases(site) / "2024-10-25-whitehouse-2.txt"
+    path.write_text(path.read_text() + "The two sides agreed to meet again in Tokyo next month.\n")
+
+
+def add_release(site: Path) -> None:
+    (releases(site) / "2024-12-02-new.txt").write_text(
+        HEADER.format(date="12/02/2024") + "\nThe United States condemns the missile launch by the DPRK.\n"
+        "\"This launch is a clear violation of several UN Security Council resolutions,\" said State Department Spokesperson Ned Price.\n")
+
+
+def rename_release(site: Path) -> None:
+    (releases(site) / "2024-10-18-whitehouse-1.txt").rename(releases(site) / "2024-10-18-renamed.txt")
+
+
+def delete_release(site: Path) -> None:
+    (releases(site) / "2024-11-07-whitehouse-1.txt").unlink()
+
+
+def atomic_save(site: Path) -> None:
+    path = releases(site) / "2024-10-30-whitehouse-2.txt"
+    tmp = path.with_name(".tmp-save")
+    tmp.write_text(path.read_text().replace("strongly", "firmly"))
+    tmp.replace(path)
+
+
+def hand_edit_annotated(site: Path) -> None:
+    path = next((site / "content" / "annotated").rglob("*dod*.md"), None) or sorted((site / "content" / "annotated").rglob("*.md"))[0]
+    text = path.read_text()
+    path.write_text(text.replace("\ntitle: ", "\ntitle: Edited: ", 1))
+
+
+def change_template(site: Path) -> None:
+    path = site / "themes" / "mine" / "templates" / "week.html"
+    path.write_text(path.read_text().replace("{% block main %}", "{% block main %}\n<!-- week edited -->", 1))
+
+
+def change_macro(site: Path) -> None:
+    path = site / "themes" / "mine" / "templates" / "_macros.html"
+    path.write_text(path.read_text() + "\n{# a comment #}\n{% macro unused() %}x{% endmacro %}\n")
+
+
+def change_css(site: Path) -> None:
+    path = site / "themes" / "mine" / "static" / "style.css"
+    path.write_text(path.read_text() + "\nbody { letter-spacing: 0.01em; }\n")
+
+
+def change_config(site: Path) -> None:
+    path = site / "site.yaml"
+    path.write_text(path.read_text().replace("title: Small briefing", "title: Smaller briefing"))
+
+
+CHANGES = [edit_release, add_release, rename_release, delete_release, atomic_save, hand_edit_annotated,
+           change_template, change_macro, change_css, change_config]
+
+
+@pytest.mark.parametrize("in_place", [True, False], ids=["dev-server", "cli"])
+def test_every_change_gives_the_full_build(site, tmp_path, in_place):
+    builder = Builder(site / "output", in_place=in_place)
+    builder.build(load_config(site))
+    for change in CHANGES:
+        change(site)
+        report = builder.build(load_config(site))
+        assert tree(site / "output") == full_build(site, tmp_path), f"after {change.__name__}"
+        assert report.rendered < report.pages or change in (change_config, change_macro), change.__name__
+
+
+def test_a_release_edit_renders_only_the_pages_that_show_it(site):
+    builder = Builder(site / "output", in_place=True)
+    first = builder.build(load_config(site))
+    edit_release(site)
+    report = builder.build(load_config(site))
+    changed = set(report.write.changed)
+    assert any(p.startswith("releases/2024-10-25-") for p in changed)  # the new sentence is on its page
+    assert not any(p.startswith(("weeks/2024-w45/", "weeks/2024-w42/")) for p in changed)
+    # its page, its neighbours, its week, its topics and topic-weeks, home, indexes, feed, sitemap
+    assert report.rendered <= first.rendered // 2
+
+
+def test_a_restart_uses_the_cache_and_gives_the_same_bytes(site, tmp_path):
+    config = load_config(site)
+    build(config, site / "output")
+    assert (site / ".briefing-cache" / "state.pickle").is_file()
+    edit_release(site)
+    report = build(load_config(site), site / "output")  # a new process would start like this
+    assert report.rendered < report.pages and report.ingest.unchanged >= 4
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_nothing_changed_renders_nothing(site):
+    config = load_config(site)
+    build(config, site / "output")
+    report = build(config, site / "output")
+    assert report.rendered == 0 and report.write.written == 0
+
+
+def test_a_broken_cache_is_ignored(site, tmp_path):
+    build(load_config(site), site / "output")
+    (site / ".briefing-cache" / "state.pickle").write_bytes(b"not a pickle")
+    edit_release(site)
+    build(load_config(site), site / "output")
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_sample_release_added_to_a_watched_site(site, tmp_path):
+    builder = Builder(site / "output", in_place=True)
+    builder.build(load_config(site))
+    shutil.copy(SAMPLE, releases(site) / "copy-of-sample.txt")
+    builder.build(load_config(site))
+    assert tree(site / "output") == full_build(site, tmp_path)
