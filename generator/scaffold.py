@@ -39,7 +39,7 @@ def new_site(target: Path) -> list[Path]:
     created.append(site_yaml)
     gitignore = target / ".gitignore"
     if not gitignore.exists():
-        gitignore.write_text("output/\n", encoding="utf-8")
+        gitignore.write_text("output/\n.briefing-cache/\n", encoding="utf-8")
         created.append(gitignore)
     return created
 
