@@ -8,9 +8,10 @@ server-sent events on <base>__briefing__/events:
     css       {version, paths}     a build changed only stylesheets (output-relative paths)
     problems  {version, problems}  a build failed, or reported content problems
 
-`version` names the last build that changed the output; a page is served with the version it
-was built by, so a page that missed an event while loading reloads on connect. A comment line
-every KEEPALIVE_SECONDS keeps idle connections open.
+A problem is {file, line, field, message}. <base>__briefing__/state answers the hello's data as
+JSON. `version` names the last build that changed the output; a page is served with the
+version it was built by, so a page that missed an event while loading reloads on connect. A
+comment line every KEEPALIVE_SECONDS keeps idle connections open.
 """
 from __future__ import annotations
 
@@ -109,7 +110,11 @@ class Preview:
             return self._publish("problems", {"version": self.version, "problems": problems_json(self._problems)})
 
     def built(self, report: BuildReport, changed_sources: Sequence[str] = (), base_path: str | None = None) -> Event | None:
-        """A build finished: tell pages to reload, swap stylesheets or show problems (None: nothing to tell)."""
+        """A build finished: tell pages to reload, swap stylesheets or show problems (None: nothing to tell).
+
+        A build with content problems still wrote the rest of the site: pages reload to show it,
+        and the problems come with the hello of their new connection.
+        """
         changed = report.write.changed if report.write is not None else None  # None: unknown, so everything
         with self._cond:
             moved = base_path is not None and base_path != self.base_path
@@ -119,16 +124,17 @@ class Preview:
             if changed is None or changed or moved:
                 self._builds += 1
             self._problems = tuple(sorted(set(report.problems)))
-            if self._problems:
-                return self._publish("problems", {"version": self.version, "problems": problems_json(self._problems)})
+            event = None
             if moved:
-                return self._publish("reload", {"version": self.version, "navigate": self.base_path})
-            if changed is not None and not changed and not failing:
-                return None
-            if changed and not failing and all(path.endswith(".css") for path in changed):
-                return self._publish("css", {"version": self.version, "paths": list(changed)})
-            page = changed_release_page(changed_sources, report) if self.navigate else None
-            return self._publish("reload", {"version": self.version, "navigate": self.base_path + page if page else None})
+                event = self._publish("reload", {"version": self.version, "navigate": self.base_path})
+            elif changed and not failing and all(path.endswith(".css") for path in changed):
+                event = self._publish("css", {"version": self.version, "paths": list(changed)})
+            elif changed is None or changed or (failing and not self._problems):
+                page = changed_release_page(changed_sources, report) if self.navigate else None
+                event = self._publish("reload", {"version": self.version, "navigate": self.base_path + page if page else None})
+            if self._problems and (event is None or event.name == "css"):
+                event = self._publish("problems", {"version": self.version, "problems": problems_json(self._problems)})
+            return event
 
     def next_events(self, after: int, timeout: float) -> list[Event] | None:
         """Events after seq `after`, waiting up to timeout ([] when none came); None once the server closes."""

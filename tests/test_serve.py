@@ -294,8 +294,14 @@ def test_nothing_changed_tells_nothing():
 
 def test_content_problems_show_the_overlay():
     problem = Problem("content/releases/bad.txt", 1, "header", "not a release header")
-    event = Preview().built(report(changed=("index.html",), problems=[problem]))
+    preview = Preview()
+    event = preview.built(report(changed=(), problems=[problem]))
     assert event.name == "problems" and event.data["problems"][0]["file"] == "content/releases/bad.txt"
+    # the rest of the site was still written: pages reload, and their new connection shows the problems
+    assert preview.built(report(changed=("index.html",), problems=[problem])).name == "reload"
+    assert preview.hello().data["problems"][0]["line"] == 1
+    css = Preview().built(report(changed=("static/style.css",), problems=[problem]))
+    assert css.name == "problems"  # after the css event
 
 
 def test_recovery_after_a_css_fix_reloads():
