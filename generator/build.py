@@ -12,6 +12,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
@@ -20,10 +21,10 @@ from generator.errors import ContentError, Problem
 from generator.ingest import read_releases
 from generator.model import build_site
 from generator.records import Document
-from generator.render import render_changes
+from generator.render import Templates, render_changes
 from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated
 from generator.sync import ingest as ingest_corpus
-from generator.theme import resolve_theme
+from generator.theme import Theme, resolve_theme
 from generator.write import WriteReport, check_output_dir, update_in_place, write_output
 
 CACHE_DIR = ".briefing-cache"
@@ -60,18 +61,25 @@ class Builder:
         self.use_cache = use_cache  # read and write SITE/.briefing-cache/
         self.in_place = in_place  # update output/ file by file (the dev server) instead of swapping it whole
         self.state: State | None = None
+        self.templates: Templates | None = None
+        self.built = False  # output/ was written by this Builder, so its page keys can be trusted as they are
 
-    def build(self, config: Config) -> BuildReport:
-        """Ingest what is new or changed, then bring output/ up to date."""
+    def build(self, config: Config, changed: Iterable[str] | None = None) -> BuildReport:
+        """Ingest what is new or changed, then bring output/ up to date.
+
+        `changed`: the site-relative paths a watcher saw change; when they are all files under
+        content/, only those are looked at. None (or anything else changed): every file is.
+        """
         output = (self.output or config.site_dir / "output").absolute()
         check_output_dir(output, config.site_dir)
         theme = resolve_theme(config)
         state = self.state_for(config)
-        report = ingest_corpus(state.corpus, config)
+        report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
+                               state.corpus.annotated else None)
         documents, problems = documents_of(state.corpus)
         site = build_site(documents, config)
-        previous = trusted_keys(state, output, self.in_place)
-        result = render_changes(site, config, theme, previous)
+        previous = trusted_keys(state, output, trust=self.in_place and self.built)
+        result = render_changes(site, config, theme, previous, self.templates_for(theme, config))
         if self.in_place and output.is_dir():
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
             removed = sorted(set(previous) - {path for path, _ in result.keys})
@@ -79,6 +87,7 @@ class Builder:
         else:
             written = write_output(result.pages, output, result.kept)
         state.output, state.page_keys = str(output), dict(result.keys)
+        self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
                                                      or not cache_path(config).exists()):
             save_cache(config, state)
@@ -93,18 +102,35 @@ class Builder:
             self.state = loaded or State(CACHE_FORMAT, digest, new_corpus(config))
         return self.state
 
+    def templates_for(self, theme: Theme, config: Config) -> Templates:
+        """The compiled templates of the last build, unless the theme or configuration changed."""
+        if self.templates is None or self.templates.theme != theme or self.templates.config != config:
+            self.templates = Templates(theme, config)
+        return self.templates
+
     def save(self, config: Config) -> None:
         """Write the memory to SITE/.briefing-cache/ (the dev server does this when it stops)."""
         if self.use_cache and self.state is not None:
             save_cache(config, self.state)
 
 
-def trusted_keys(state: State, output: Path, in_place: bool) -> dict[str, str]:
+def content_only(changed: Iterable[str] | None, config: Config) -> frozenset[str] | None:
+    """The changed paths when they are all files under content/releases or content/annotated."""
+    if changed is None:
+        return None
+    paths = frozenset(changed)
+    for path in paths:
+        if not path.startswith(("content/releases/", "content/annotated/")) or (config.site_dir / path).is_dir():
+            return None
+    return paths
+
+
+def trusted_keys(state: State, output: Path, trust: bool) -> dict[str, str]:
     """The page keys that still describe files in output/; none when output/ is another folder."""
     if state.output != str(output) or not output.is_dir():
         return {}
-    if in_place:
-        return state.page_keys  # this process wrote output/ itself
+    if trust:
+        return state.page_keys  # this Builder wrote output/ itself
     return {path: key for path, key in state.page_keys.items() if (output / path).is_file()}
 
 
@@ -170,9 +196,12 @@ def check(config: Config) -> tuple[Problem, ...]:
     """Every problem a build would meet, without writing anything: `briefing check`."""
     theme = resolve_theme(config)
     problems: list[Problem] = []
-    for source_file, entry in list_releases(config, problems):
+    for source_file, path in list_releases(config):
+        if isinstance(path, Problem):
+            problems.append(path)
+            continue
         try:
-            read_releases(Path(entry.path).read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
+            read_releases(path.read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
         except ContentError as exc:
             problems.extend(exc.problems)
     documents, doc_problems = load_documents(config)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from generator import __version__
-from generator.build import BuildReport, build, check, ingest
+from generator.build import Builder, BuildReport, build, check, ingest
 from generator.config import Config, load_config
 from generator.errors import BriefingError, ConfigError, Problem
 from generator.scaffold import new_site
@@ -118,6 +119,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
     config = load_config(site)
     output = output_of(args, config)
     preview = Preview(config.base_path, navigate=serve and args.navigate)
+    builder = Builder(output, in_place=True)  # remembers what it read and rendered between builds
 
     def rebuild(change: Change | None) -> set[str]:
         """One build, told to the open pages; returns the files it wrote in the site itself."""
@@ -128,7 +130,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         with gate:
             try:
                 config = load_config(site)
-                report = build(config, output)
+                report = builder.build(config, change.paths if change else None)
             except BriefingError as exc:
                 report_problems(exc.problems)
                 say("build failed; the last good site is kept")
@@ -144,6 +146,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         return set(report.ingest.written) | set(report.ingest.removed)
 
     rebuild(None)
+    gc.freeze()  # the documents loaded by the first build stay: keep the collector from walking them again
     stop = threading.Event()
     server = None
     if serve:
@@ -164,6 +167,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         stop.set()
         if server:
             stop_server(server, preview)
+        builder.save(config)  # the next `briefing build` or `serve` starts from here
     say("stopped")
     return OK
 

@@ -69,25 +69,27 @@ def render_site(site: Site, config: Config, theme: Theme) -> tuple[Page, ...]:
     return render_changes(site, config, theme, {}).pages
 
 
-def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str]) -> RenderResult:
+def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],
+                   templates: "Templates | None" = None) -> RenderResult:
     """Render only the pages whose key differs from `previous` (path -> key of the last build).
 
     A page's key digests everything it is made from: its template and every template that one
     extends, includes or imports; the configuration; its own values (the documents it shows, by
     their digests, and its neighbours' links); and, for templates that read `site`, the whole site.
-    Static files are always read; they are the theme's and small.
+    Static files are always read; they are the theme's and small. `templates` may be kept from
+    the last build of the same theme and configuration: compiled templates are then reused.
     """
-    env = make_environment(theme, config)
-    check_templates(env, theme, config)
-    renderer = Renderer(env, site, config, theme)
-    templates = TemplateKeys(env)
+    templates = templates or Templates(theme, config)
+    templates.check()
+    renderer = Renderer(templates.env, site, config, theme)
     common = digest_of(repr(config))
-    site_digest = renderer.site_digest
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
+    infos: dict[str, TemplateInfo] = {}
     for spec in renderer.plan():
-        template = templates.info(spec.template)
-        key = digest_of(template.digest, common, spec.template, spec.digest, site_digest if template.uses_site else "")
+        template = infos.get(spec.template) or infos.setdefault(spec.template, templates.info(spec.template))
+        key = digest_of(template.digest, common, spec.template, spec.digest,
+                        renderer.site_digest if template.uses_site else "")
         keys[spec.path] = key
         if previous.get(spec.path) != key:
             todo.append(spec)
@@ -95,7 +97,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     if renderer.problems:
         raise ConfigError(sorted(set(renderer.problems)))
     for page in pages:
-        keys.setdefault(page.path, digest_of(page.content.hex()) if len(page.content) < 64 else hashlib.sha1(page.content).hexdigest())
+        keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
     rendered = {spec.path for spec in todo}
     kept = tuple(sorted(path for path in keys if path not in rendered and not path.startswith("static/")))
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(sorted(keys.items())), kept)
@@ -120,32 +122,39 @@ class TemplateInfo:
     uses_site: bool  # it (or a template it uses) reads the variable `site`
 
 
-class TemplateKeys:
-    """What each template is made of, found with jinja2.meta, computed once per render."""
+class Templates:
+    """A theme's Jinja2 environment and what each template is made of, kept between builds.
 
-    def __init__(self, env: jinja2.Environment):
-        self.env = env
-        self.cache: dict[str, TemplateInfo] = {}
+    Jinja2 recompiles a template whose file changed; the analysis below is cached by source text.
+    """
 
-    def info(self, name: str) -> TemplateInfo:
-        if name not in self.cache:
-            self.cache[name] = TemplateInfo("", True)  # a cycle resolves conservatively
-            self.cache[name] = self.compute(name)
-        return self.cache[name]
+    def __init__(self, theme: Theme, config: Config):
+        self.theme, self.config = theme, config
+        self.env = make_environment(theme, config)
+        self.parsed: dict[str, tuple[tuple[str | None, ...], bool]] = {}  # source digest -> (used names, reads site)
 
-    def compute(self, name: str) -> TemplateInfo:
+    def check(self) -> None:
+        check_templates(self.env, self.theme, self.config)
+
+    def info(self, name: str, seen: frozenset[str] = frozenset()) -> TemplateInfo:
+        """The digest of a template and of all it uses; whether any of them reads `site`."""
+        if name in seen:
+            return TemplateInfo(digest_of("cycle", name), True)
         try:
             source, _, _ = self.env.loader.get_source(self.env, name)
         except jinja2.TemplateNotFound:  # reported, with its place, when the page is rendered
             return TemplateInfo(digest_of("missing", name), True)
-        ast = self.env.parse(source)
-        used = list(jinja2.meta.find_referenced_templates(ast))
+        source_digest = digest_of(source)
+        if source_digest not in self.parsed:
+            ast = self.env.parse(source)
+            self.parsed[source_digest] = (tuple(jinja2.meta.find_referenced_templates(ast)),
+                                          "site" in jinja2.meta.find_undeclared_variables(ast))
+        used, reads_site = self.parsed[source_digest]
         if None in used:  # a template name computed at render time: depend on every template
             everything = sorted(self.env.list_templates(filter_func=lambda n: n.endswith(TEMPLATE_SUFFIXES)))
             return TemplateInfo(digest_of(*(self.env.loader.get_source(self.env, n)[0] for n in everything)), True)
-        parts = [self.info(str(n)) for n in sorted(set(used))]
-        uses_site = "site" in jinja2.meta.find_undeclared_variables(ast) or any(p.uses_site for p in parts)
-        return TemplateInfo(digest_of(source, *(p.digest for p in parts)), uses_site)
+        parts = [self.info(str(n), seen | {name}) for n in sorted(set(used))]
+        return TemplateInfo(digest_of(source_digest, *(p.digest for p in parts)), reads_site or any(p.uses_site for p in parts))
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -158,7 +167,8 @@ class Renderer:
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
-        self.site_digest = digest_of(*(entry_key(e) for e in site.releases))  # changes with any release
+        self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
+        self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -177,22 +187,26 @@ class Renderer:
         for week in site.weeks:
             specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week),),
                                   digest_of(week.label, link_key(week.previous), link_key(week.next),
-                                            *map(entry_key, week.releases))))
+                                            *self.keys_of(week.releases))))
         for topic in site.topics:
             if not topic.has_page:
                 continue
             specs.append(PageSpec(f"{topic.url}index.html", "topic.html", (("topic", topic),),
-                                  digest_of(topic.topic.slug, *(g.label for g in topic.weeks), *map(entry_key, topic.releases))))
+                                  digest_of(topic.topic.slug, *(g.label for g in topic.weeks), *self.keys_of(topic.releases))))
             for group in topic.weeks:
                 specs.append(PageSpec(f"{group.page_url}index.html", "topic_week.html", (("topic", topic), ("group", group)),
                                       digest_of(topic.topic.slug, group.label, link_key(group.previous), link_key(group.next),
-                                                *map(entry_key, group.releases))))
+                                                *self.keys_of(group.releases))))
         for entry in site.releases:
             specs.append(PageSpec(f"{entry.url}index.html", "release.html", (("release", entry),),
-                                  digest_of(entry_key(entry), link_key(entry.previous), link_key(entry.next))))
+                                  digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next))))
+        latest = site.releases[: self.config.feed_items]
+        urls = self.sitemap_urls([spec.path for spec in specs])
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
-            PageSpec("feed.xml", "feed.xml", (), self.site_digest, published=True),
-            PageSpec("sitemap.xml", "sitemap.xml", (), self.site_digest, published=True),
+            PageSpec("feed.xml", "feed.xml", (("updated", site.updated),),
+                     digest_of(str(site.updated), *self.keys_of(latest)), published=True),
+            PageSpec("sitemap.xml", "sitemap.xml", (("urls", urls),),
+                     digest_of(*(f"{u['loc']} {u['lastmod']}" for u in urls)), published=True),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs
@@ -203,8 +217,6 @@ class Renderer:
             values["body"] = self.body(values["release"])
         elif spec.path == "feed.xml":
             values["entries"] = self.feed_entries()
-        elif spec.path == "sitemap.xml":
-            values["urls"] = self.sitemap_urls()
         if spec.published:
             url: Callable[[str], str] = lambda target: self.config.base_url + target
         else:
@@ -234,7 +246,10 @@ class Renderer:
     def feed_entries(self) -> list[dict[str, Any]]:
         return [{"release": e, "body": self.body(e)} for e in self.site.releases[: self.config.feed_items]]
 
-    def sitemap_urls(self) -> list[dict[str, Any]]:
+    def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
+        return [self.entry_keys[entry.slug] for entry in entries]
+
+    def sitemap_urls(self, page_paths: list[str]) -> list[dict[str, Any]]:
         """(loc, lastmod) for every HTML page but the 404, lastmod taken from the releases it shows."""
         site = self.site
         lastmod: dict[str, dt.datetime | None] = {"": site.updated, "weeks/": site.updated, "topics/": site.updated}
@@ -243,7 +258,7 @@ class Renderer:
             lastmod[topic.url] = topic.updated
             lastmod.update({group.page_url: max(e.document.distributed_at for e in group.releases) for group in topic.weeks})
         lastmod.update({entry.url: entry.document.distributed_at for entry in site.releases})
-        paths = sorted(spec.path for spec in self.plan() if spec.path.endswith(".html") and spec.path != "404.html")
+        paths = sorted(path for path in page_paths if path.endswith(".html") and path != "404.html")
         return [{"loc": self.config.base_url + path.removesuffix("index.html"),
                  "lastmod": lastmod.get(path.removesuffix("index.html"))} for path in paths]
 

@@ -19,7 +19,7 @@ from generator.document import (annotated_path, annotator_of, is_edited, parse_d
                                 source_of, write_text_atomic)
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, read_releases
-from generator.records import Document
+from generator.records import Document, Release
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
 
@@ -66,6 +66,7 @@ class Corpus:
     stamp: str
     annotated: dict[str, AnnotatedFile] = field(default_factory=dict)
     releases: dict[str, ReleaseFile] = field(default_factory=dict)
+    release_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)  # source_file -> its problems
 
 
 def annotator_stamp(config: Config) -> str:
@@ -101,8 +102,22 @@ def scan(root: Path, hidden_ok: bool = False) -> Iterator[tuple[str, os.DirEntry
     yield from sorted(found, key=lambda item: item[0])
 
 
-def refresh_annotated(corpus: Corpus, config: Config) -> None:
-    """Read the annotated files that are new or changed since the corpus last saw them."""
+def refresh_annotated(corpus: Corpus, config: Config, only: frozenset[str] | None = None) -> None:
+    """Read the annotated files that are new or changed since the corpus last saw them.
+
+    `only`: the content/annotated-relative paths that may have changed (from a watcher); None: look at all.
+    """
+    if only is not None:
+        for rel in sorted(only):
+            path = config.annotated_dir / rel
+            if rel.endswith(".md") and path.is_file() and not any(p.startswith(".") for p in rel.split("/")):
+                stat = path.stat()
+                known = corpus.annotated.get(rel)
+                if not known or (known.size, known.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                    corpus.annotated[rel] = read_annotated(config.annotated_dir, rel, corpus.topic_slugs)
+            else:
+                corpus.annotated.pop(rel, None)
+        return
     present: dict[str, AnnotatedFile] = {}
     for rel, entry in scan(config.annotated_dir):
         if not rel.endswith(".md"):
@@ -139,74 +154,103 @@ def annotated_from_text(rel: str, text: str, size: int, mtime_ns: int, topic_slu
 
 # ---------------------------------------------------------------- ingest
 
-def ingest(corpus: Corpus, config: Config) -> IngestReport:
-    """Annotate the releases that are new or changed; remove annotations of releases that are gone."""
-    refresh_annotated(corpus, config)
+def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None) -> IngestReport:
+    """Annotate the releases that are new or changed; remove annotations of releases that are gone.
+
+    `changed`: the site-relative paths a watcher saw change, all of them files under content/;
+    the build then looks at those alone. None: look at every file.
+    """
+    only_releases = only_annotated = None
+    if changed is not None:
+        only_releases = below(frozenset(p.removeprefix("content/releases/") for p in changed
+                                        if p.startswith("content/releases/")), corpus.releases)
+        only_annotated = below(frozenset(p.removeprefix("content/annotated/") for p in changed
+                                         if p.startswith("content/annotated/")), corpus.annotated)
+    refresh_annotated(corpus, config, only_annotated)
     problems: list[Problem] = []
     by_source = index_by_source(corpus, problems)
     by_file: dict[str, list[AnnotatedFile]] = {}
     for file in by_source.values():
         by_file.setdefault(file.source[0], []).append(file)
+    candidates = list_releases(config, only_releases)
+    looked_at = {source_file for source_file, _ in candidates} | (only_releases or set())
+    before = dict(corpus.releases)  # what each file was when last read
+    if only_releases is None:
+        corpus.releases, corpus.release_problems = {}, {}
+    else:
+        for source_file in looked_at:
+            corpus.releases.pop(source_file, None)
+            corpus.release_problems.pop(source_file, None)
+    seen: set[Key] = {key for key in by_source if key[0] not in looked_at} if only_releases is not None else set()
     taken = set(corpus.annotated)
     written: list[str] = []
     kept: list[str] = []
-    seen: set[Key] = set()
     unchanged = 0
-    releases: dict[str, ReleaseFile] = {}
-    for source_file, entry in list_releases(config, problems):
-        stat = entry.stat()
-        known = corpus.releases.get(source_file)
+    for source_file, path in candidates:
+        if isinstance(path, Problem):
+            corpus.release_problems[source_file] = (path,)
+            continue
+        stat = path.stat()
+        known = before.get(source_file)
         data = b""
         if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             sha = known.sha
         else:
-            data = Path(entry.path).read_bytes()
+            data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
         olds = by_file.get(source_file, [])
         expected = known.items if known and known.sha == sha else 1 if (source_file, "") in by_source else -1
         if olds and len(olds) == expected and all(f.sha == sha and f.stamp == corpus.stamp for f in olds):
             unchanged += len(olds)  # the common case: nothing to parse, nothing to annotate
             seen |= {f.source for f in olds}
-            releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(olds))
+            corpus.releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(olds))
             continue
         origin = f"content/releases/{source_file}"
         try:
-            found = read_releases(data or Path(entry.path).read_bytes(), source_file, origin, config.zone)
+            found = read_releases(data or path.read_bytes(), source_file, origin, config.zone)
         except ContentError as exc:
-            problems.extend(exc.problems)
+            corpus.release_problems[source_file] = tuple(exc.problems)
             seen |= {key for key in by_source if key[0] == source_file}  # keep the last good annotation
             continue
-        releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(found))
+        corpus.releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(found))
         for release in found:
             key = (source_file, release.source_item)
             if key in seen:
-                problems.append(Problem(origin, 0, "", f"holds two releases with the same id '{release.source_item}'; the second is skipped"))
+                corpus.release_problems[source_file] = corpus.release_problems.get(source_file, ()) + (
+                    Problem(origin, 0, "", f"holds two releases with the same id '{release.source_item}'; the second is skipped"),)
                 continue
             seen.add(key)
             old = by_source.get(key)
             if old and old.sha == sha and old.stamp == corpus.stamp:
                 unchanged += 1
-                continue
-            if old and old.edited:
+            elif old and old.edited:
                 kept.append(f"content/annotated/{old.rel}")
-                continue
-            annotation = annotate(release, config.taxonomy)
-            text = render_document(release, annotation, corpus.stamp)
-            if old:
-                taken.discard(old.rel)
-            rel = free_path(annotated_path(release, annotation), taken)
-            taken.add(rel)
-            if old and old.rel != rel:
-                (config.annotated_dir / old.rel).unlink(missing_ok=True)
-                corpus.annotated.pop(old.rel, None)
-            if old is None or old.rel != rel or old.sha != sha or old.stamp != corpus.stamp:
-                write_annotated(corpus, config, rel, text)
-                written.append(f"content/annotated/{rel}")
             else:
-                unchanged += 1
-    corpus.releases = releases
+                written.append(annotate_one(corpus, config, release, old, taken))
     removed = remove_orphans(corpus, config, by_source, seen, kept)
-    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(problems)))
+    problems.extend(p for found in corpus.release_problems.values() for p in found)
+    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(set(problems))))
+
+
+def below(paths: frozenset[str], known: dict[str, object]) -> frozenset[str]:
+    """The paths, plus every known file inside one of them (a folder that was moved away or deleted)."""
+    folders = tuple(p.rstrip("/") + "/" for p in paths)
+    return paths | frozenset(name for name in known if name.startswith(folders)) if paths else paths
+
+
+def annotate_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile | None, taken: set[str]) -> str:
+    """Annotate a release and write its annotated file; returns its site-relative path."""
+    annotation = annotate(release, config.taxonomy)
+    text = render_document(release, annotation, corpus.stamp)
+    if old:
+        taken.discard(old.rel)
+    rel = free_path(annotated_path(release, annotation), taken)
+    taken.add(rel)
+    if old and old.rel != rel:
+        (config.annotated_dir / old.rel).unlink(missing_ok=True)
+        corpus.annotated.pop(old.rel, None)
+    write_annotated(corpus, config, rel, text)
+    return f"content/annotated/{rel}"
 
 
 def write_annotated(corpus: Corpus, config: Config, rel: str, text: str) -> None:
@@ -231,21 +275,25 @@ def index_by_source(corpus: Corpus, problems: list[Problem]) -> dict[Key, Annota
     return index
 
 
-def list_releases(config: Config, problems: list[Problem]) -> list[tuple[str, os.DirEntry]]:
-    """(releases-relative posix name, entry) of every release file, sorted; unsafe entries reported."""
+def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tuple[str, Path | Problem]]:
+    """(releases-relative posix name, path) of every release file, sorted; a Problem instead of the
+    path for an entry that must not be read (a link to outside the site). `only`: just these names."""
     site = config.site_dir.resolve()
-    out = []
-    for rel, entry in scan(config.releases_dir):
-        if IGNORED_NAMES.search(entry.name):
+    if only is None:
+        names = [(rel, Path(entry.path)) for rel, entry in scan(config.releases_dir)]
+    else:
+        names = [(rel, config.releases_dir / rel) for rel in sorted(only)
+                 if not any(part.startswith(".") for part in rel.split("/"))]
+    out: list[tuple[str, Path | Problem]] = []
+    for rel, path in names:
+        if IGNORED_NAMES.search(path.name):
             continue
-        if entry.is_symlink():
-            target = Path(entry.path).resolve()
-            if site not in target.parents:
-                problems.append(Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped"))
+        if path.is_symlink():
+            if site not in path.resolve().parents:
+                out.append((rel, Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped")))
                 continue
-            if not target.is_file():
-                continue
-        out.append((rel, entry))
+        if path.is_file():
+            out.append((rel, path))
     return out
 
 

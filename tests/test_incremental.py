@@ -148,3 +148,23 @@ def test_sample_release_added_to_a_watched_site(site, tmp_path):
     shutil.copy(SAMPLE, releases(site) / "copy-of-sample.txt")
     builder.build(load_config(site))
     assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_change_hints_from_a_watcher_give_the_full_build(site, tmp_path):
+    builder = Builder(site / "output", in_place=True)
+    builder.build(load_config(site))
+    edit_release(site)
+    builder.build(load_config(site), ["content/releases/2024-10-25-whitehouse-2.txt"])
+    assert tree(site / "output") == full_build(site, tmp_path)
+    sub = releases(site) / "2024"
+    sub.mkdir()
+    shutil.copy(SAMPLE, sub / "copy.txt")
+    builder.build(load_config(site), ["content/releases/2024/copy.txt"])
+    assert tree(site / "output") == full_build(site, tmp_path)
+    shutil.rmtree(sub)  # a folder moved away: one event, for the folder
+    builder.build(load_config(site), ["content/releases/2024"])
+    assert tree(site / "output") == full_build(site, tmp_path)
+    delete_release(site)
+    report = builder.build(load_config(site), ["content/releases/2024-11-07-whitehouse-1.txt"])
+    assert len(report.ingest.removed) == 1
+    assert tree(site / "output") == full_build(site, tmp_path)
