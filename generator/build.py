@@ -21,7 +21,7 @@ from generator.errors import ContentError, Problem
 from generator.ingest import read_releases
 from generator.model import build_site
 from generator.records import Document
-from generator.render import Templates, render_changes
+from generator.render import PlanMemory, Templates, render_changes
 from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
@@ -62,6 +62,7 @@ class Builder:
         self.in_place = in_place  # update output/ file by file (the dev server) instead of swapping it whole
         self.state: State | None = None
         self.templates: Templates | None = None
+        self.memory = PlanMemory()  # the last Site and its page specs, lent to the next build
         self.built = False  # output/ was written by this Builder, so its page keys can be trusted as they are
 
     def build(self, config: Config, changed: Iterable[str] | None = None) -> BuildReport:
@@ -77,9 +78,10 @@ class Builder:
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
                                state.corpus.annotated else None)
         documents, problems = documents_of(state.corpus)
-        site = build_site(documents, config)
+        templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
+        site = build_site(documents, config, self.memory.site)
         previous = trusted_keys(state, output, trust=self.in_place and self.built)
-        result = render_changes(site, config, theme, previous, self.templates_for(theme, config))
+        result = render_changes(site, config, theme, previous, templates, self.memory)
         if self.in_place and output.is_dir():
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
             removed = sorted(set(previous) - {path for path, _ in result.keys})
@@ -106,6 +108,7 @@ class Builder:
         """The compiled templates of the last build, unless the theme or configuration changed."""
         if self.templates is None or self.templates.theme != theme or self.templates.config != config:
             self.templates = Templates(theme, config)
+            self.memory = PlanMemory()
         return self.templates
 
     def save(self, config: Config) -> None:

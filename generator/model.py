@@ -6,6 +6,7 @@ the renderer turns them into relative links for the page being written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -124,18 +125,27 @@ class Site:
         return next(entry for entry in self.releases if entry.slug == slug)
 
 
-def build_site(documents: Sequence[Document], config: Config) -> Site:
-    """Sort, group and link all documents."""
+def build_site(documents: Sequence[Document], config: Config, previous: Site | None = None) -> Site:
+    """Sort, group and link all documents.
+
+    `previous`, the Site of the last build with the same configuration, lends its parts where
+    they would come out equal (the same document objects with the same neighbours), so a build
+    after a one-release edit makes few new objects. The result is the same without it.
+    """
     taxonomy = {topic.slug: topic for topic in config.taxonomy}
     ordered = sort_newest_first(documents)
-    entries = link_releases(ordered, taxonomy)
-    weeks = build_weeks(entries, config.taxonomy)
+    entries = link_releases(ordered, taxonomy, {id(e.document): e for e in previous.releases} if previous else {})
+    weeks = build_weeks(entries, config.taxonomy, {w.label: w for w in previous.weeks} if previous else {})
     return Site(
         releases=entries,
         weeks=weeks,
-        topics=build_topics(entries, config.taxonomy),
+        topics=build_topics(entries, config.taxonomy, {t.topic.slug: t for t in previous.topics} if previous else {}),
         updated=max((e.document.distributed_at for e in entries), default=None),
     )
+
+
+def same_items(a: tuple[Entry, ...], b: Sequence[Entry]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def sort_key(document: Document) -> tuple[dt.date, dt.datetime, str]:
@@ -156,11 +166,17 @@ def week_slug(label: str) -> str:
     return label.lower()
 
 
-def link_releases(ordered: list[Document], taxonomy: dict[str, Topic]) -> tuple[Entry, ...]:
+def link_releases(ordered: list[Document], taxonomy: dict[str, Topic], reuse: dict[int, Entry]) -> tuple[Entry, ...]:
     """Entries with previous (older) and next (newer) links, newest first."""
     links = [Link(doc.title, release_url(doc)) for doc in ordered]
     entries = []
     for i, doc in enumerate(ordered):
+        previous = links[i + 1] if i + 1 < len(links) else None
+        following = links[i - 1] if i > 0 else None
+        old = reuse.get(id(doc))
+        if old is not None and old.document is doc and old.previous == previous and old.next == following:
+            entries.append(old)
+            continue
         label = week_of(doc)
         entries.append(Entry(
             document=doc,
@@ -169,8 +185,8 @@ def link_releases(ordered: list[Document], taxonomy: dict[str, Topic]) -> tuple[
             week=label,
             week_title=week_title(label),
             week_url=f"weeks/{week_slug(label)}/",
-            previous=links[i + 1] if i + 1 < len(links) else None,
-            next=links[i - 1] if i > 0 else None,
+            previous=previous,
+            next=following,
         ))
     return tuple(entries)
 
@@ -188,7 +204,7 @@ def known_topics(slugs: Iterable[str], taxonomy: dict[str, Topic]) -> tuple[Topi
     return tuple(seen.values())
 
 
-def build_weeks(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...]) -> tuple[Week, ...]:
+def build_weeks(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...], reuse: dict[str, Week]) -> tuple[Week, ...]:
     """Weeks with releases, newest first, each linked to its neighbours."""
     by_week: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:  # newest first, so each list is newest first too
@@ -196,6 +212,12 @@ def build_weeks(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...]) -> tupl
     labels = sorted(by_week, reverse=True)  # "2024-W44" sorts as text like it sorts in time
     weeks = []
     for i, label in enumerate(labels):
+        old = reuse.get(label)
+        if old is not None and same_items(old.releases, by_week[label]) \
+                and (old.previous.url if old.previous else None) == (f"weeks/{week_slug(labels[i + 1])}/" if i + 1 < len(labels) else None) \
+                and (old.next.url if old.next else None) == (f"weeks/{week_slug(labels[i - 1])}/" if i > 0 else None):
+            weeks.append(old)
+            continue
         year, number = parse_week(label)
         start = dt.date.fromisocalendar(year, number, 1)
         releases = tuple(by_week[label])
@@ -211,6 +233,7 @@ def build_weeks(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...]) -> tupl
     return tuple(weeks)
 
 
+@functools.lru_cache(maxsize=None)
 def parse_week(label: str) -> tuple[int, int]:
     match = WEEK_LABEL.match(label)
     if not match:
@@ -218,6 +241,7 @@ def parse_week(label: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+@functools.lru_cache(maxsize=None)
 def week_title(label: str) -> str:
     year, number = parse_week(label)
     return f"Week {number}, {year}"
@@ -231,7 +255,7 @@ def group_by_primary_topic(releases: tuple[Entry, ...], taxonomy: tuple[Topic, .
     """Each release once, under its most central known topic; taxonomy order, releases with none last."""
     groups = []
     for topic in taxonomy:
-        members = tuple(e for e in releases if e.primary_topic is topic)  # identity: the taxonomy's own objects
+        members = tuple(e for e in releases if e.topics and e.topics[0].slug == topic.slug)
         if members:
             groups.append(TopicGroup(topic, f"topics/{topic.slug}/", f"topic-{topic.slug}", members))
     others = tuple(e for e in releases if e.primary_topic is None)
@@ -240,13 +264,20 @@ def group_by_primary_topic(releases: tuple[Entry, ...], taxonomy: tuple[Topic, .
     return tuple(groups)
 
 
-def build_topics(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...]) -> tuple[TopicPage, ...]:
+def build_topics(entries: tuple[Entry, ...], taxonomy: tuple[Topic, ...], reuse: dict[str, TopicPage]) -> tuple[TopicPage, ...]:
     """Every taxonomy topic with its releases, in one pass over the releases."""
     members: dict[str, list[Entry]] = {topic.slug: [] for topic in taxonomy}
     for entry in entries:
         for topic in entry.topics:
             members[topic.slug].append(entry)
-    return tuple(build_topic(topic, tuple(members[topic.slug])) for topic in taxonomy)
+    pages = []
+    for topic in taxonomy:
+        old = reuse.get(topic.slug)
+        if old is not None and old.topic == topic and same_items(old.releases, members[topic.slug]):
+            pages.append(old)
+        else:
+            pages.append(build_topic(topic, tuple(members[topic.slug])))
+    return tuple(pages)
 
 
 def build_topic(topic: Topic, releases: tuple[Entry, ...]) -> TopicPage:

@@ -69,8 +69,20 @@ def render_site(site: Site, config: Config, theme: Theme) -> tuple[Page, ...]:
     return render_changes(site, config, theme, {}).pages
 
 
+class PlanMemory:
+    """The page specs of the last build by the identity of the model object they were made from.
+
+    build_site lends unchanged Entries, Weeks and TopicPages from the last Site, so their specs
+    (and digests) can be lent too. The last Site is kept so those identities stay valid.
+    """
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.specs: dict[int, PageSpec] = {}
+
+
 def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],
-                   templates: "Templates | None" = None) -> RenderResult:
+                   templates: "Templates | None" = None, memory: PlanMemory | None = None) -> RenderResult:
     """Render only the pages whose key differs from `previous` (path -> key of the last build).
 
     A page's key digests everything it is made from: its template and every template that one
@@ -81,7 +93,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     """
     templates = templates or Templates(theme, config)
     templates.check()
-    renderer = Renderer(templates.env, site, config, theme)
+    renderer = Renderer(templates.env, site, config, theme, memory.specs if memory and memory.site else {})
     common = digest_of(repr(config))
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
@@ -98,6 +110,8 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
         raise ConfigError(sorted(set(renderer.problems)))
     for page in pages:
         keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
+    if memory is not None:
+        memory.site, memory.specs = site, renderer.made
     rendered = {spec.path for spec in todo}
     kept = tuple(sorted(path for path in keys if path not in rendered and not path.startswith("static/")))
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(sorted(keys.items())), kept)
@@ -163,10 +177,13 @@ class Templates:
 class Renderer:
     """Plans and renders pages, collecting template problems instead of stopping at the first."""
 
-    def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme):
+    def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme,
+                 lent: Mapping[int, PageSpec] | None = None):
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
+        self.lent = lent or {}  # specs of the last build, by id of the model object (see PlanMemory)
+        self.made: dict[int, PageSpec] = {}
         self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
         self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
 
@@ -185,21 +202,23 @@ class Renderer:
             PageSpec("404.html", "404.html", (), "", absolute=True),
         ]
         for week in site.weeks:
-            specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week),),
-                                  digest_of(week.label, link_key(week.previous), link_key(week.next),
-                                            *self.keys_of(week.releases))))
+            specs.append(self.spec_for(week, lambda w: PageSpec(
+                f"{w.url}index.html", "week.html", (("week", w),),
+                digest_of(w.label, link_key(w.previous), link_key(w.next), *self.keys_of(w.releases)))))
         for topic in site.topics:
             if not topic.has_page:
                 continue
-            specs.append(PageSpec(f"{topic.url}index.html", "topic.html", (("topic", topic),),
-                                  digest_of(topic.topic.slug, *(g.label for g in topic.weeks), *self.keys_of(topic.releases))))
+            specs.append(self.spec_for(topic, lambda t: PageSpec(
+                f"{t.url}index.html", "topic.html", (("topic", t),),
+                digest_of(t.topic.slug, *(g.label for g in t.weeks), *self.keys_of(t.releases)))))
             for group in topic.weeks:
-                specs.append(PageSpec(f"{group.page_url}index.html", "topic_week.html", (("topic", topic), ("group", group)),
-                                      digest_of(topic.topic.slug, group.label, link_key(group.previous), link_key(group.next),
-                                                *self.keys_of(group.releases))))
+                specs.append(self.spec_for(group, lambda g, t=topic: PageSpec(
+                    f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
+                    digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
         for entry in site.releases:
-            specs.append(PageSpec(f"{entry.url}index.html", "release.html", (("release", entry),),
-                                  digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next))))
+            specs.append(self.spec_for(entry, lambda e: PageSpec(
+                f"{e.url}index.html", "release.html", (("release", e),),
+                digest_of(self.entry_keys[e.slug], link_key(e.previous), link_key(e.next)))))
         latest = site.releases[: self.config.feed_items]
         urls = self.sitemap_urls([spec.path for spec in specs])
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
@@ -245,6 +264,12 @@ class Renderer:
 
     def feed_entries(self) -> list[dict[str, Any]]:
         return [{"release": e, "body": self.body(e)} for e in self.site.releases[: self.config.feed_items]]
+
+    def spec_for(self, value: Any, make: Callable[[Any], PageSpec]) -> PageSpec:
+        """The spec lent by the last build for this very object, else a new one."""
+        spec = self.lent.get(id(value)) or make(value)
+        self.made[id(value)] = spec
+        return spec
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
