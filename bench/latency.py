@@ -259,7 +259,12 @@ def run(args: argparse.Namespace) -> int:
                     build_note = f"(server build {builds[0] * 1000:.0f} ms)" if builds else "(no build logged)"
                     if not ok:
                         has = served_has(url, token)
-                        if has:
+                        log = server.since(t0)
+                        errors = [line for line in log if line.startswith("error:")]
+                        if any("build failed" in line for line in log):
+                            why = ("the server's build failed"
+                                   + (f" ({errors[0][len('error:'):].strip()})" if errors else ""))
+                        elif has:
                             why = ("the server rebuilt the page (the served HTML has the token) but the browser was "
                                    "not reloaded: is the live-reload script in place? (--reload-every MS measures "
                                    "without it)")
