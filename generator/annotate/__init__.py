@@ -1,45 +1,23 @@
 """Annotation: pure functions from a Release (and the taxonomy) to its Annotation.
 
 One module per kind of annotation (title, summary, issuer, topics, people, countries, orgs,
-quotes, figures, places, dates), each a pure function of the release; packaged word lists are loaded once at
-import. No file access at call time, no clock.
+quotes, figures, places, dates), each a pure function of the release; packaged word lists are loaded once, when
+the first release is annotated (a build with nothing to annotate does not load them). No file access at call time, no clock.
 """
 from __future__ import annotations
 
-from generator.annotate.countries import countries
-from generator.annotate.dates import dates
-from generator.annotate.figures import figures
-from generator.annotate.issuer import issuer
-from generator.annotate.orgs import orgs
-from generator.annotate.people import people
-from generator.annotate.places import places
-from generator.annotate.quotes import quotes
-from generator.annotate.summary import summary
-from generator.annotate.title import title
-from generator.annotate.topics import topics
-from generator.records import Annotation, Release, Topic
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.records import Annotation, Release, Topic
 
 ANNOTATOR_VERSION = "10"
 
 __all__ = ["annotate", "ANNOTATOR_VERSION"]
 
 
-def annotate(release: Release, taxonomy: tuple[Topic, ...]) -> Annotation:
+def annotate(release: "Release", taxonomy: "tuple[Topic, ...]") -> "Annotation":
     """Everything the annotator knows about one release."""
-    body_issuer = issuer(release)
-    persons = people(release)
-    headline, source = title(release, body_issuer)
-    return Annotation(
-        title=headline,
-        title_source=source,
-        summary=summary(release),
-        issuer=body_issuer,
-        topics=topics(release, taxonomy),
-        people=persons,
-        countries=countries(release),
-        orgs=orgs(release),
-        quotes=quotes(release, persons),
-        figures=figures(release),
-        places=places(release),
-        dates=dates(release),
-    )
+    from generator.annotate.pipeline import annotate as annotate_release
+
+    return annotate_release(release, taxonomy)
