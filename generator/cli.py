@@ -146,6 +146,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         return set(report.ingest.written) | set(report.ingest.removed)
 
     rebuild(None)
+    import generator.annotate.pipeline  # noqa: F401  load the annotator now, not on the first edit
     gc.freeze()  # the documents loaded by the first build stay: keep the collector from walking them again
     stop = threading.Event()
     server = None

@@ -22,7 +22,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.ingest.wire import IGNORED_NAMES
 
-QUIET_SECONDS = 0.06  # a burst of saves within this gap is one change
+QUIET_SECONDS = 0.03  # a burst of saves within this gap is one change (editors' save-by-rename takes a few ms)
 POLL_SECONDS = 0.5  # how often --poll looks at the files
 WATCHED = ("content", "themes", "templates", "site.yaml")
 EDITOR_FILES = re.compile(r"(___jb_(tmp|old)___$|\.crswap$|\.sw[a-p]$|\.bak$|\.orig$)")  # beside wire.IGNORED_NAMES
@@ -111,10 +111,11 @@ class ChangeCollector(FileSystemEventHandler):
         """Block until a burst of changes has settled; None when stopped."""
         with self.cond:
             while not stop.is_set():
-                if self.pending and time.monotonic() - self.last >= QUIET_SECONDS:
+                quiet_for = time.monotonic() - self.last
+                if self.pending and quiet_for >= QUIET_SECONDS:
                     paths, self.pending, self.created = tuple(sorted(self.pending)), set(), set()
                     return Change(paths)
-                self.cond.wait(timeout=QUIET_SECONDS / 2 if self.pending else 0.5)
+                self.cond.wait(timeout=QUIET_SECONDS - quiet_for if self.pending else 0.5)
         return None
 
     def forget(self, paths: set[str]) -> None:

@@ -17,8 +17,47 @@
   var reserved = base + "__briefing__/";
   var host = null;
 
+  // The page's <head> as served, title aside: a soft reload is only safe while it stays the same.
+  function headOf(doc) {
+    return doc.head ? doc.head.innerHTML.replace(/<title>[\s\S]*?<\/title>/, "") : "";
+  }
+  var servedHead = headOf(document);
+
+  // Soft reload: fetch the page again and put its new body in place of the old one, keeping the
+  // scroll position, this script and its event connection (faster than a navigation: nothing else
+  // is fetched or set up again). A changed <head>, another kind of answer or any error: a full reload.
   function reload() {
-    window.location.reload();
+    fetch(window.location.href, { cache: "no-store", credentials: "same-origin" }).then(function (response) {
+      var type = response.headers.get("content-type") || "";
+      if (!response.ok || type.indexOf("text/html") !== 0) {
+        throw new Error("not a page");
+      }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var injected = fresh.querySelector("script[data-version]");
+      if (!fresh.body || headOf(fresh) !== servedHead) {
+        throw new Error("head changed");
+      }
+      var x = window.scrollX, y = window.scrollY;
+      document.title = fresh.title;
+      document.body.replaceWith(document.adoptNode(fresh.body)); // its scripts do not run again
+      window.scrollTo(x, y);
+      if (injected) {
+        version = injected.getAttribute("data-version") || version;
+      }
+      return fetch(reserved + "state", { cache: "no-store" }).then(function (response) {
+        return response.json();
+      }).then(function (state) { // the build may have reported problems along with its changes
+        if (state.problems.length) {
+          showProblems(state.problems);
+        } else {
+          hideProblems();
+        }
+      });
+    }).catch(function () {
+      window.location.reload();
+    });
   }
 
   function go(path) {
