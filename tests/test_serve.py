@@ -142,7 +142,8 @@ def test_inject_without_body_end_appends():
 def test_reload_script_and_overlay_css_are_served(running):
     status, headers, body = running.request("/__briefing__/livereload.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
-    assert b"EventSource" in body and b"textContent" in body and b"innerHTML" not in body
+    # problems (untrusted text) are set as text; the script never assigns HTML from strings
+    assert b"EventSource" in body and b"textContent" in body and not re.search(rb"(innerHTML|outerHTML)\s*\+?=", body)
     status, headers, body = running.request("/__briefing__/livereload.css")
     assert status == 200 and headers["content-type"].startswith("text/css")
     assert running.request("/__briefing__/nothing")[0] == 404
