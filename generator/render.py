@@ -220,12 +220,14 @@ class Renderer:
                 f"{e.url}index.html", "release.html", (("release", e),),
                 digest_of(self.entry_keys[e.slug], link_key(e.previous), link_key(e.next)))))
         latest = site.releases[: self.config.feed_items]
-        urls = self.sitemap_urls([spec.path for spec in specs])
+        # the sitemap lists every page with a date: both follow from each release's URL, time and topics
+        sitemap = digest_of(*(f"{e.url} {e.document.distributed_at} {' '.join(t.slug for t in e.topics)}"
+                              for e in site.releases))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             PageSpec("feed.xml", "feed.xml", (("updated", site.updated),),
                      digest_of(str(site.updated), *self.keys_of(latest)), published=True),
-            PageSpec("sitemap.xml", "sitemap.xml", (("urls", urls),),
-                     digest_of(*(f"{u['loc']} {u['lastmod']}" for u in urls)), published=True),
+            PageSpec("sitemap.xml", "sitemap.xml", (("paths", tuple(spec.path for spec in specs)),), sitemap,
+                     published=True),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs
@@ -236,6 +238,8 @@ class Renderer:
             values["body"] = self.body(values["release"])
         elif spec.path == "feed.xml":
             values["entries"] = self.feed_entries()
+        elif spec.path == "sitemap.xml":
+            values["urls"] = self.sitemap_urls(list(values.pop("paths")))
         if spec.published:
             url: Callable[[str], str] = lambda target: self.config.base_url + target
         else:
