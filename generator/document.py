@@ -386,16 +386,6 @@ def paragraph_index(value: Any) -> int:
     return value
 
 
-def load_document(path: Path, rel: str, topic_slugs: frozenset[str] | None = None) -> Document:
-    """Read an annotated file from disk; problems name it by its site-relative path."""
-    origin = f"content/annotated/{rel}"
-    try:
-        text_ = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(origin, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
-    return parse_document(text_, rel, topic_slugs, origin)
-
-
 def source_of(text_: str) -> tuple[str, str]:
     """(source_file, source_item) of an annotated text, read cheaply; '' where absent."""
     return scalar_key(text_, "source_file"), scalar_key(text_, "source_item")

@@ -18,7 +18,7 @@ from generator.config import Config
 from generator.document import (annotated_path, annotator_of, is_edited, parse_document, render_document, sha_of,
                                 source_of, write_text_atomic)
 from generator.errors import ContentError, Problem
-from generator.ingest import IGNORED_NAMES, read_releases
+from generator.ingest import IGNORED_NAMES, is_release_file, read_releases
 from generator.records import Document, Release
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
@@ -286,13 +286,9 @@ def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tu
                  if not any(part.startswith(".") for part in rel.split("/"))]
     out: list[tuple[str, Path | Problem]] = []
     for rel, path in names:
-        if IGNORED_NAMES.search(path.name):
-            continue
-        if path.is_symlink():
-            if site not in path.resolve().parents:
-                out.append((rel, Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped")))
-                continue
-        if path.is_file():
+        if path.is_symlink() and site not in path.resolve().parents and not IGNORED_NAMES.search(path.name):
+            out.append((rel, Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped")))
+        elif is_release_file(path):
             out.append((rel, path))
     return out
 
