@@ -25,7 +25,7 @@ from generator.render import PlanMemory, Templates, render_changes
 from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
-from generator.write import WriteReport, check_output_dir, update_in_place, write_output
+from generator.write import WriteReport, check_output_dir, same_bytes, update_in_place, write_output
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
@@ -86,6 +86,9 @@ class Builder:
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
             removed = sorted(set(previous) - {path for path, _ in result.keys})
             written = update_in_place(result.pages, output, removed)
+        elif previous and set(previous) == {path for path, _ in result.keys} \
+                and all(same_bytes(output / page.path, page.content) for page in result.pages):
+            written = WriteReport(0, len(result.keys), 0)  # output/ is already exactly this site
         else:
             written = write_output(result.pages, output, result.kept)
         state.output, state.page_keys = str(output), dict(result.keys)

@@ -61,7 +61,7 @@ def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = 
     remove_leftovers(output)
     staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
     staging.mkdir()
-    written = unchanged = 0
+    written = unchanged = replaced = 0
     changed: list[str] = []
     try:
         for page in pages:
@@ -73,6 +73,7 @@ def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = 
                 os.link(previous, target)
                 unchanged += 1
             else:
+                replaced += previous.is_file()
                 target.write_bytes(page.content)
                 written += 1
                 changed.append(rel.as_posix())
@@ -87,7 +88,7 @@ def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged),
+    return WriteReport(written=written, unchanged=unchanged, removed=max(0, old_count - unchanged - replaced),
                        changed=tuple(sorted(changed)))
 
 
