@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import signal
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from generator import __version__
 from generator.build import Builder, BuildReport, build, check, ingest
@@ -108,6 +109,17 @@ def run_serve(args: argparse.Namespace) -> int:
     return watch_and_maybe_serve(args, serve=True)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while a build runs (it makes many short-lived objects and the reader
+    waits); the collector runs again once the pages are told."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
     import traceback
 
@@ -127,7 +139,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         if change:
             say(f"changed: {', '.join(change.paths[:5])}{' …' if len(change.paths) > 5 else ''}")
         started = time.perf_counter()
-        with gate:
+        with gate, collector_paused():
             try:
                 config = load_config(site)
                 report = builder.build(config, change.paths if change else None)
