@@ -358,3 +358,17 @@ def test_derived_titles_follow_editors_patterns(paragraphs, issuer_name, expecte
     assert derived == expected
     assert not derived.endswith((".", ",", " of", " the", " and"))
     assert len(derived.split()) <= 15
+
+
+def test_all_caps_label_becomes_a_headline_in_headline_case():
+    from generator.annotate.title import uncapitalise
+    from generator.ingest.wire import parse_release
+
+    text = ("10/28/2024 | News release | Distributed by Public on 10/28/2024 14:55\n"
+            "STRENGTHENING THE U.S. DEFENSE INDUSTRIAL BASE: This week NATO allies met.\n"
+            "NATO agreed to more spending.\n")
+    release = parse_release(text, "x.txt", "0" * 64, ZoneInfo("UTC"))
+    assert uncapitalise("STRENGTHENING THE U.S. DEFENSE INDUSTRIAL BASE", release) == \
+        "Strengthening the U.S. Defense Industrial Base"
+    assert uncapitalise("NATO ALLIES MEET", release) == "NATO Allies Meet"
+    assert uncapitalise("Already Fine", release) == "Already Fine"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from generator.records import Annotation, Release, Topic
 
-ANNOTATOR_VERSION = "10"
+ANNOTATOR_VERSION = "11"
 
 __all__ = ["annotate", "ANNOTATOR_VERSION"]
 

@@ -101,7 +101,24 @@ SMALL = frozenset("a an the and or nor but of to in on for with by at as from in
 def title(release: Release, issuer: str = "", countries: tuple[str, ...] = ()) -> tuple[str, str]:
     if release.headline:
         return release.headline, "release"
-    return derive(release, issuer), "derived"
+    return uncapitalise(derive(release, issuer), release), "derived"
+
+
+def uncapitalise(headline: str, release: Release) -> str:
+    """A headline taken from an ALL-CAPS label, in headline case. A word stays in capitals when it
+    looks like an acronym: it has dots (U.S.), or it is short and the release writes it in capitals
+    again outside the label (NATO); every other word is an ordinary word."""
+    letters = [c for c in headline if c.isalpha()]
+    if len(headline.split()) < 2 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return headline
+    text = " ".join(release.paragraphs)
+
+    def acronym(word: str) -> bool:
+        bare = word.strip(".,;:’'\"()")
+        return "." in bare or (len(bare) <= 5 and len(re.findall(rf"\b{re.escape(bare)}\b", text)) > 1)
+
+    words = [w if acronym(w) else w.lower() for w in headline.split()]
+    return " ".join(_headline_word(w, i == 0) for i, w in enumerate(words))
 
 
 def derive(release: Release, issuer: str = "") -> str:
