@@ -1,7 +1,8 @@
 """Finding a theme: the site's themes/<name>/ first, then the themes shipped with Briefing.
 
 A theme may extend a parent (`parent: default` in its theme.yaml); its templates and static
-files are searched child first, then parent.
+files are searched child first, then parent. A site may override single templates in its own
+templates/ folder, searched before any theme.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from generator.yamlio import error_line, error_text, load_located
 
 THEME_FILE = "theme.yaml"
 THEME_KEYS = {"name", "description", "parent"}
+SITE_TEMPLATES = "templates"  # SITE/templates/<name>.html overrides the theme's template of that name
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,11 @@ def resolve_theme(config: Config) -> Theme:
         chain.append(name)
         dirs.append(found)
         name = meta.get("parent")
+    own = config.site_dir / SITE_TEMPLATES  # the site's own overrides of single templates come first
     return Theme(
         name=config.theme,
         description=description,
-        template_dirs=tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
+        template_dirs=((own,) if own.is_dir() else ()) + tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
         static_dirs=tuple(d / "static" for d in dirs if (d / "static").is_dir()),
         chain=tuple(chain),
     )
