@@ -29,7 +29,17 @@ from generator.write import WriteReport, check_output_dir, same_bytes, update_in
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
-CACHE_FORMAT = f"{__version__}/{ANNOTATOR_VERSION}/1"  # a cache of another format is ignored
+def code_digest() -> str:
+    """A digest of Briefing's own code and data: a cache made by other code is not used."""
+    root = Path(__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".tsv", ".js", ".css", ".html", ".txt"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CACHE_FORMAT = f"{__version__}/{ANNOTATOR_VERSION}/{code_digest()}"  # a cache of another format is ignored
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.errors import ConfigError, Problem
+from generator.digest import glance
 from generator.model import ENTITY_FOLDERS, Entity, Entry, Link, Site, country_name, entities_of
 from generator.theme import Theme, display
 
@@ -197,10 +198,11 @@ class Renderer:
             PageSpec("topics/index.html", "topics.html", (), ""),
             PageSpec("404.html", "404.html", (), "", absolute=True),
         ]
-        for week in site.weeks:
-            specs.append(self.spec_for(week, lambda w: PageSpec(
-                f"{w.url}index.html", "week.html", (("week", w),),
-                digest_of(w.label, link_key(w.previous), link_key(w.next), *self.keys_of(w.releases)))))
+        for i, week in enumerate(site.weeks):  # a week's glance compares it with the week before
+            before = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
+            specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week), ("before", before)),
+                                  digest_of(week.label, link_key(week.previous), link_key(week.next), *self.keys_of(week.releases),
+                                            "before", *self.keys_of(before.releases if before else ()))))
         for topic in site.topics:
             if not topic.has_page:
                 continue
@@ -236,7 +238,9 @@ class Renderer:
 
     def render_spec(self, spec: PageSpec) -> Page | None:
         values = dict(spec.values)
-        if spec.template == "release.html":
+        if spec.template == "week.html":
+            values["glance"] = glance(values["week"], values.pop("before"))
+        elif spec.template == "release.html":
             values["body"] = self.body(values["release"])
             values["entity_links"] = dict(values["entity_links"])
         elif spec.path == "feed.xml":

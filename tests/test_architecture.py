@@ -16,6 +16,7 @@ ORDER = [
     {"document"},
     {"sync"},
     {"model"},
+    {"digest"},
     {"theme"},
     {"render"},
     {"write"},

@@ -147,7 +147,10 @@ def test_week_page_shows_quote_figures_and_links(tmp_path):
     pages = render(SMALL, tmp_path)
     week = pages["weeks/2021-w01/index.html"].decode()
     assert "We act now" in week and "Jane Roe" in week
-    assert "3 missiles" in week and "4 missiles" not in week  # three key figures
+    digest = week.split('class="digest-heading"')[1].split('class="numbers"')[0]
+    assert "3 missiles" in digest and "4 missiles" not in digest  # three key figures per release
+    numbers = week.split('class="numbers"')[1]
+    assert "4 missiles" in numbers  # "by the numbers" lists every figure of the week
     assert 'href="../../releases/2021-01-05-d/"' in week
     assert 'href="../../weeks/2020-w53/"' in week  # previous week
     old = pages["weeks/2020-w53/index.html"].decode()
