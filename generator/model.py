@@ -8,18 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from generator.config import Config
-from generator.records import Document, Quote, Topic, iso_week
-
-try:  # country names are a nicety: without pycountry the codes are shown
-    import pycountry
-except ImportError:  # pragma: no cover - depends on the environment
-    pycountry = None
+from generator.records import Document, Topic, iso_week
 
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -114,50 +108,6 @@ class TopicPage:
         return bool(self.releases)
 
 
-ENTITY_KINDS = ("person", "country", "org")
-ENTITY_FOLDERS = {"person": "people", "country": "countries", "org": "orgs"}
-RELATED_LIMIT = 8
-
-
-@dataclass(frozen=True)
-class Related:
-    """An entity named in the same releases as another, with how many releases they share."""
-
-    kind: str
-    key: str
-    name: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Quoted:
-    """A quotation of an entity, with the release it comes from."""
-
-    quote: Quote
-    release: Entry
-
-
-@dataclass(frozen=True)
-class Entity:
-    """A person, country or organisation with every release that names it."""
-
-    kind: str  # "person", "country" or "org"
-    key: str  # what releases are merged by: a person's or organisation's name, a country's ISO code
-    name: str  # shown name: for a country its common name
-    slug: str
-    url: str  # "people/<slug>/", "countries/<code>/", "orgs/<slug>/"
-    releases: tuple[Entry, ...]  # newest first
-    weeks: tuple[WeekGroup, ...]  # newest week first; each links to its week page
-    roles: tuple[str, ...] = ()  # a person's roles, most frequent first
-    aliases: tuple[str, ...] = ()  # an organisation's other names
-    quotes: tuple[Quoted, ...] = ()  # newest first
-    people: tuple[Related, ...] = ()  # most often named in the same releases first
-    countries: tuple[Related, ...] = ()
-    orgs: tuple[Related, ...] = ()
-    updated: dt.datetime | None = None
-
-
 @dataclass(frozen=True)
 class Site:
     """Everything the renderer needs, built once per build."""
@@ -166,9 +116,6 @@ class Site:
     weeks: tuple[Week, ...]  # newest first
     topics: tuple[TopicPage, ...]  # every taxonomy topic, in taxonomy order
     updated: dt.datetime | None  # latest distributed_at of all releases
-    people: tuple[Entity, ...] = ()  # sorted by name
-    countries: tuple[Entity, ...] = ()  # sorted by name
-    orgs: tuple[Entity, ...] = ()  # sorted by name
 
     @property
     def latest_week(self) -> Week | None:
@@ -176,9 +123,6 @@ class Site:
 
     def release(self, slug: str) -> Entry:
         return next(entry for entry in self.releases if entry.slug == slug)
-
-    def entities(self) -> tuple[Entity, ...]:
-        return self.people + self.countries + self.orgs
 
 
 def build_site(documents: Sequence[Document], config: Config, previous: Site | None = None) -> Site:
@@ -192,15 +136,11 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
     ordered = sort_newest_first(documents)
     entries = link_releases(ordered, taxonomy, {id(e.document): e for e in previous.releases} if previous else {})
     weeks = build_weeks(entries, config.taxonomy, {w.label: w for w in previous.weeks} if previous else {})
-    entities = build_entities(entries, {(e.kind, e.key): e for e in previous.entities()} if previous else {})
     return Site(
         releases=entries,
         weeks=weeks,
         topics=build_topics(entries, config.taxonomy, {t.topic.slug: t for t in previous.topics} if previous else {}),
         updated=max((e.document.distributed_at for e in entries), default=None),
-        people=entities["person"],
-        countries=entities["country"],
-        orgs=entities["org"],
     )
 
 
@@ -365,124 +305,3 @@ def build_topic(topic: Topic, releases: tuple[Entry, ...]) -> TopicPage:
         weeks=tuple(weeks),
         updated=max((e.document.distributed_at for e in releases), default=None),
     )
-
-
-# --- entities ----------------------------------------------------------------------------------
-
-
-def country_name(code: str) -> str:
-    """IR -> Iran; the code itself when unknown or without pycountry."""
-    if pycountry is None:
-        return code
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
-
-
-def entity_slug(name: str, fallback: str) -> str:
-    """Lower-case ASCII words joined by hyphens, like generator.document.slugify, but never cut short."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))) or fallback
-
-
-def assign_slugs(names: dict[str, str], fallback: str) -> dict[str, str]:
-    """key -> slug for keys with these names; a taken slug gets -2, -3, ... in order of name, then key."""
-    taken: set[str] = set()
-    slugs = {}
-    for key in sorted(names, key=lambda k: (entity_slug(names[k], fallback), names[k], k)):
-        base = candidate = entity_slug(names[key], fallback)
-        n = 2
-        while candidate in taken:
-            candidate, n = f"{base}-{n}", n + 1
-        taken.add(candidate)
-        slugs[key] = candidate
-    return slugs
-
-
-def entities_of(entry: Entry) -> list[tuple[str, str]]:
-    """(kind, key) of every entity a release names, each once, in the document's order."""
-    doc = entry.document
-    found = [("person", p.name) for p in doc.people if p.name]
-    found += [("country", code.upper()) for code in doc.countries if code]
-    found += [("org", o.name) for o in doc.orgs if o.name]
-    return list(dict.fromkeys(found))
-
-
-def build_entities(entries: tuple[Entry, ...], reuse: dict[tuple[str, str], Entity]) -> dict[str, tuple[Entity, ...]]:
-    """Every person, country and organisation named, by kind, sorted by name; in one pass over the releases."""
-    members: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    named: dict[int, list[tuple[str, str]]] = {}  # by id of the Entry
-    for entry in entries:  # newest first, so each list is newest first too
-        named[id(entry)] = entities_of(entry)
-        for ref in named[id(entry)]:
-            members[ref].append(entry)
-    names = {ref: (country_name(ref[1]) if ref[0] == "country" else ref[1]) for ref in members}
-    urls: dict[tuple[str, str], str] = {}
-    for kind in ENTITY_KINDS:
-        keys = {ref[1]: names[ref] for ref in members if ref[0] == kind}
-        if kind == "country":
-            slugs = {key: key.lower() for key in keys}
-        else:
-            slugs = assign_slugs(keys, kind)
-        urls.update({(kind, key): f"{ENTITY_FOLDERS[kind]}/{slug}/" for key, slug in slugs.items()})
-    result: dict[str, list[Entity]] = {kind: [] for kind in ENTITY_KINDS}
-    for ref, releases in members.items():
-        old = reuse.get(ref)
-        if old is not None and old.url == urls[ref] and same_items(old.releases, releases) \
-                and all(r.url == urls[(r.kind, r.key)] for r in old.people + old.countries + old.orgs):
-            result[ref[0]].append(old)
-        else:
-            result[ref[0]].append(build_entity(ref, names[ref], urls, tuple(releases), named))
-    return {kind: tuple(sorted(found, key=lambda e: (e.name.casefold(), e.name, e.key)))
-            for kind, found in result.items()}
-
-
-def build_entity(ref: tuple[str, str], name: str, urls: dict[tuple[str, str], str], releases: tuple[Entry, ...],
-                 named: dict[int, list[tuple[str, str]]]) -> Entity:
-    """One entity's page: its releases by week, roles, aliases, quotes and the entities named beside it."""
-    kind, key = ref
-    roles: Counter[str] = Counter()
-    aliases: dict[str, None] = {}
-    quotes = []
-    together: Counter[tuple[str, str]] = Counter()
-    for entry in releases:
-        doc = entry.document
-        if kind == "person":
-            roles.update(list(dict.fromkeys(p.role for p in doc.people if p.name == key and p.role)))
-        elif kind == "org":
-            aliases.update(dict.fromkeys(a for o in doc.orgs if o.name == key for a in o.aliases if a != key))
-        if kind != "country":
-            quotes += [Quoted(q, entry) for q in doc.quotes if q.speaker == key]
-        together.update(other for other in named[id(entry)] if other != ref)
-    related: dict[str, list[Related]] = {k: [] for k in ENTITY_KINDS}
-    for (other_kind, other_key), n in together.items():
-        other_name = country_name(other_key) if other_kind == "country" else other_key
-        related[other_kind].append(Related(other_kind, other_key, other_name, urls[(other_kind, other_key)], n))
-    top = {k: tuple(sorted(found, key=lambda r: (-r.count, r.name.casefold(), r.key))[:RELATED_LIMIT])
-           for k, found in related.items()}
-    return Entity(
-        kind=kind, key=key, name=name, slug=urls[ref].rstrip("/").rsplit("/", 1)[-1], url=urls[ref],
-        releases=releases,
-        weeks=entity_weeks(releases),
-        roles=tuple(role for role, _ in sorted(roles.items(), key=lambda item: (-item[1], item[0]))),
-        aliases=tuple(sorted(aliases)),
-        quotes=tuple(quotes),
-        people=top["person"], countries=top["country"], orgs=top["org"],
-        updated=max((e.document.distributed_at for e in releases), default=None),
-    )
-
-
-def entity_weeks(releases: tuple[Entry, ...]) -> tuple[WeekGroup, ...]:
-    """An entity's releases by week, newest week first; each group links to the week's page."""
-    by_week: dict[str, list[Entry]] = defaultdict(list)
-    for entry in releases:
-        by_week[entry.week].append(entry)
-    groups = []
-    for label in sorted(by_week, reverse=True):
-        year, number = parse_week(label)
-        start = dt.date.fromisocalendar(year, number, 1)
-        url = f"weeks/{week_slug(label)}/"
-        groups.append(WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6),
-                                tuple(by_week[label]), page_url=url))
-    return tuple(groups)

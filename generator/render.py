@@ -24,8 +24,13 @@ from markupsafe import Markup
 from generator.config import Config
 from generator.errors import ConfigError, Problem
 from generator.digest import glance
-from generator.model import ENTITY_FOLDERS, Entity, Entry, Link, Site, country_name, entities_of
+from generator.model import Entry, Link, Site
 from generator.theme import Theme, display
+
+try:  # country names are a nicety: without pycountry the codes are shown
+    import pycountry
+except ImportError:  # pragma: no cover - depends on the environment
+    pycountry = None
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -182,7 +187,6 @@ class Renderer:
         self.made: dict[int, PageSpec] = {}
         self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
         self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
-        self.entity_urls = {(e.kind, e.key): e.url for e in site.entities()}
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -214,19 +218,13 @@ class Renderer:
                     f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
                     digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
         for entry in site.releases:
-            specs.append(self.release_spec(entry))
-        for kind, entities in (("person", site.people), ("country", site.countries), ("org", site.orgs)):
-            folder = ENTITY_FOLDERS[kind]
-            specs.append(PageSpec(f"{folder}/index.html", "entities.html", (("kind", kind), ("entities", entities)),
-                                  digest_of(kind, *(f"{e.name}\x1e{e.url}\x1e{len(e.releases)}" for e in entities))))
-            for entity in entities:
-                specs.append(self.spec_for(entity, lambda e: PageSpec(
-                    f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
+            specs.append(self.spec_for(entry, lambda e: PageSpec(
+                f"{e.url}index.html", "release.html", (("release", e),),
+                digest_of(self.entry_keys[e.slug], link_key(e.previous), link_key(e.next)))))
         latest = site.releases[: self.config.feed_items]
         # the sitemap lists every page with a date: both follow from each release's URL, time and topics
         sitemap = digest_of(*(f"{e.url} {e.document.distributed_at} {' '.join(t.slug for t in e.topics)}"
-                              for e in site.releases),
-                            *(f"{e.url} {e.updated}" for e in site.entities()))
+                              for e in site.releases))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             PageSpec("feed.xml", "feed.xml", (("updated", site.updated),),
                      digest_of(str(site.updated), *self.keys_of(latest)), published=True),
@@ -242,7 +240,6 @@ class Renderer:
             values["glance"] = glance(values["week"], values.pop("before"))
         elif spec.template == "release.html":
             values["body"] = self.body(values["release"])
-            values["entity_links"] = dict(values["entity_links"])
         elif spec.path == "feed.xml":
             values["entries"] = self.feed_entries()
         elif spec.path == "sitemap.xml":
@@ -282,26 +279,6 @@ class Renderer:
         self.made[id(value)] = spec
         return spec
 
-    def release_spec(self, entry: Entry) -> PageSpec:
-        """A release page; its aside links to the pages of the entities it names, whose URLs may change."""
-        links = tuple((ref, self.entity_urls[ref]) for ref in entities_of(entry))
-        lent = self.lent.get(id(entry))
-        if lent is not None and dict(lent.values)["entity_links"] == links:
-            self.made[id(entry)] = lent
-            return lent
-        spec = PageSpec(f"{entry.url}index.html", "release.html", (("release", entry), ("entity_links", links)),
-                        digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next),
-                                  *(url for _, url in links)))
-        self.made[id(entry)] = spec
-        return spec
-
-    def entity_digest(self, entity: Entity) -> str:
-        """Everything an entity page shows: its releases, roles, aliases, quotes and related entities."""
-        related = (f"{r.kind}\x1e{r.name}\x1e{r.url}\x1e{r.count}" for r in entity.people + entity.countries + entity.orgs)
-        quotes = (f"{q.quote.text}\x1e{q.quote.speaker}\x1e{q.release.url}" for q in entity.quotes)
-        return digest_of(entity.kind, entity.key, entity.name, entity.url, *entity.roles, "\x1d", *entity.aliases, "\x1d",
-                         *quotes, "\x1d", *related, "\x1d", *(w.label for w in entity.weeks), *self.keys_of(entity.releases))
-
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
 
@@ -314,8 +291,6 @@ class Renderer:
             lastmod[topic.url] = topic.updated
             lastmod.update({group.page_url: max(e.document.distributed_at for e in group.releases) for group in topic.weeks})
         lastmod.update({entry.url: entry.document.distributed_at for entry in site.releases})
-        lastmod.update({f"{folder}/": site.updated for folder in ENTITY_FOLDERS.values()})
-        lastmod.update({entity.url: entity.updated for entity in site.entities()})
         paths = sorted(path for path in page_paths if path.endswith(".html") and path != "404.html")
         return [{"loc": self.config.base_url + path.removesuffix("index.html"),
                  "lastmod": lastmod.get(path.removesuffix("index.html"))} for path in paths]
@@ -438,6 +413,16 @@ def clock(moment: dt.datetime) -> str:
     """14:55 EDT (the zone's abbreviation, or its UTC offset)."""
     zone = moment.tzname() or ""
     return f"{moment:%H:%M} {zone}".strip()
+
+
+def country_name(code: str) -> str:
+    """IR -> Iran; the code itself when unknown or without pycountry."""
+    if pycountry is None:
+        return code
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
 
 
 # --- Markdown ----------------------------------------------------------------------------------
