@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
 from generator.errors import ContentError, Problem
-from generator.ingest.html_reader import read_html_release
-from generator.ingest.json_reader import read_json
-from generator.ingest.markdown_reader import read_markdown
-from generator.ingest.rss_reader import read_feed
 from generator.ingest.wire import IGNORED_NAMES, decode, is_release_file, load_release, parse_release
 from generator.records import Release
 
@@ -26,6 +23,19 @@ Reader = Callable[[bytes, str, str, ZoneInfo], tuple[Release, ...]]
 def read_wire(data: bytes, source_file: str, sha256: str, timezone: ZoneInfo) -> tuple[Release, ...]:
     return (parse_release(decode(data, source_file), source_file, sha256, timezone),)
 
+
+def on_first_use(module: str, name: str) -> Reader:
+    """A reader whose module (and its libraries: Beautiful Soup, feedparser) loads when first needed,
+    so a site of wire-shape releases never loads them."""
+    def read(data: bytes, source_file: str, sha256: str, timezone: ZoneInfo) -> tuple[Release, ...]:
+        return getattr(importlib.import_module(module), name)(data, source_file, sha256, timezone)
+    return read
+
+
+read_markdown = on_first_use("generator.ingest.markdown_reader", "read_markdown")
+read_html_release = on_first_use("generator.ingest.html_reader", "read_html_release")
+read_json = on_first_use("generator.ingest.json_reader", "read_json")
+read_feed = on_first_use("generator.ingest.rss_reader", "read_feed")
 
 # file suffix -> reader; "" is a file without suffix
 READERS: dict[str, Reader] = {
