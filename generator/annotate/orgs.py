@@ -134,7 +134,6 @@ def _candidates(paragraph: str) -> list[tuple[str, int, int]]:
             heads = [i for i, w in enumerate(seg) if w in HEADS]
             if not heads:
                 continue
-            first_head = heads[0]
             end = heads[-1] + 1
             while end < len(seg) and seg[end] in LEGAL:
                 end += 1

@@ -74,10 +74,6 @@ class Entry:
     forms: set[str] = field(default_factory=set)
 
 
-def _is_cap(tok: str) -> bool:
-    return bool(tok) and tok[0].isupper()
-
-
 # stretches of text that can hold a capitalised run (tokenising only these is much faster than every word)
 CAP_REGION = re.compile(rf"(?<![\w’'\-.])[{UP}][^\s]*(?:[\s,]+(?:[{UP}][^\s]*|(?:{'|'.join(sorted(CONNECTORS))})(?=\s)))*")
 
@@ -215,11 +211,6 @@ def _name_part(words: list[str]) -> list[str]:
     if out and all(t in SUFFIXES or re.fullmatch(r"[A-Z]\.", t) for t in out):
         return []
     return out
-
-
-def _role_text(role_words: list[str], text: str, run_start_offset: int) -> str:
-    role = " ".join(role_words)
-    return role
 
 
 def _split_and(runs):
@@ -444,12 +435,3 @@ def _join(tokens: list[str]) -> str:
     for t in tokens:
         out.append(t)
     return " ".join(out)
-
-
-def person_index(persons: tuple[Person, ...]) -> dict[str, str]:
-    """Surname (and each name word) -> full name, for resolving speakers."""
-    index: dict[str, str] = {}
-    for p in persons:
-        toks = p.name.split()
-        index.setdefault(surname(toks), p.name)
-    return index

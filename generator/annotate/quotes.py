@@ -36,8 +36,6 @@ def _pairs(paragraph: str) -> list[tuple[int, int]]:
         if c in OPEN and (c == "“" or _opens(paragraph, i)):
             closer = "”" if c == "“" else "\""
             j = paragraph.find(closer, i + 1)
-            if c == "“":
-                alt = paragraph.find("\"", i + 1)
             if j < 0:
                 spans.append((i + 1, n))
                 break

@@ -17,14 +17,6 @@ MONTHS = ("January|February|March|April|May|June|July|August|September|October|N
           "Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\.")
 
 
-def fold_quotes(text: str) -> str:
-    """Curly quotes to straight ones (same length, so offsets keep)."""
-    return text.translate(_QUOTES)
-
-
-_QUOTES = str.maketrans("‘’“”", "''\"\"")
-
-
 @lru_cache(maxsize=4096)
 def sentence_spans(paragraph: str) -> tuple[tuple[int, int], ...]:
     """(start, end) offsets of the sentences of a paragraph."""
