@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
