@@ -2,12 +2,16 @@
 
 Top stories are ranked by a documented rule (see story_score): a release that spans several
 topics, names many people and countries, and carries quotes and figures says more about the week.
+
+A timeline counts releases per period (week, month, quarter or years) for the charts of topic and
+entity pages; its period is chosen so that a chart never has more than MAX_BARS bars.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
 from generator.model import Entry, Week
 
@@ -132,3 +136,186 @@ def mentions(week: Week, names_of) -> tuple[Mention, ...]:
     for entry in week.releases:
         counts.update(set(names_of(entry)))
     return tuple(Mention(name, n) for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:IN_THE_NEWS])
+
+
+# --- timeline: releases per period, for the charts of topic and entity pages ------------------
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+MAX_BARS = 60  # a chart stays readable at phone width and bounded whatever the size of the site
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+TIMELINE_WIDTH = 600  # the chart's viewBox, in px; the theme scales it to the page width
+TIMELINE_HEIGHT = 224
+TIMELINE_TOP = 26  # y of the top of the tallest bar; the max-value label sits above it
+TIMELINE_BASELINE = 190  # y of the baseline; bars stand on it
+TIMELINE_LABELS = 215  # y of the axis labels' baseline
+MAX_BAR_WIDTH = 40  # a chart of two weeks does not get two 240 px slabs
+TIMELINE_TICKS = 4  # axis labels at most
+
+
+@dataclass(frozen=True)
+class Period:
+    """A length of time the releases are counted by: weeks (months == 0) or a number of months."""
+
+    name: str  # "week", "month", "quarter", "year", "5 years"
+    plural: str  # "weeks", "months", "quarters", "years", "periods"
+    months: int  # 0 for weeks, else months per period: 1, 3, 12, 60...
+
+    def index(self, day: dt.date) -> int:
+        """The number of the period holding day, counted from year 1; consecutive periods differ by one."""
+        if not self.months:
+            return (day.toordinal() - 1) // 7  # 1 January of year 1 is a Monday
+        return (day.year * 12 + day.month - 1) // self.months
+
+    def start(self, index: int) -> dt.date:
+        if not self.months:
+            return dt.date.fromordinal(index * 7 + 1)
+        year, month = divmod(index * self.months, 12)
+        return dt.date(max(year, 1), month + 1, 1)  # the first years-long period may start at year 0
+
+    def label(self, index: int) -> str:
+        """"Week 44, 2024", "October 2024", "Q4 2024", "2024", "2020–2024"."""
+        start = self.start(index)
+        if not self.months:
+            year, week, _ = start.isocalendar()
+            return f"Week {week}, {year}"
+        if self.months == 1:
+            return f"{MONTH_NAMES[start.month - 1]} {start.year}"
+        if self.months == 3:
+            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        if self.months == 12:
+            return str(start.year)
+        first = index * self.months // 12
+        return f"{max(first, 1)}–{first + self.months // 12 - 1}"
+
+    def short(self, index: int) -> str:
+        """An axis label: "W44 2024", "Oct 2024", "Q4 2024", "2024", "2020–2024"."""
+        start = self.start(index)
+        if not self.months:
+            year, week, _ = start.isocalendar()
+            return f"W{week} {year}"
+        if self.months == 1:
+            return f"{MONTH_NAMES[start.month - 1][:3]} {start.year}"
+        return self.label(index)
+
+
+PERIODS = (Period("week", "weeks", 0), Period("month", "months", 1), Period("quarter", "quarters", 3),
+           *(Period(f"{n} years" if n > 1 else "year", "periods" if n > 1 else "years", 12 * n) for n in YEAR_STEPS))
+
+
+@dataclass(frozen=True)
+class PeriodBar:
+    """One period of a timeline chart; geometry in px within the chart's viewBox, drawn by the theme."""
+
+    label: str  # "Week 44, 2024", "October 2024"
+    short: str  # "W44 2024", "Oct 2024"
+    start: dt.date  # the period's first day
+    count: int
+    x: float  # left edge
+    y: float  # top edge: baseline - height
+    width: float
+    height: float  # 0 for a period without releases
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    label: str  # a bar's short label
+    x: float  # the bar's centre, where the tick mark is drawn
+    text_x: float  # where the label is anchored
+    anchor: str  # SVG text-anchor: "start" for the first label, "end" for the last, else "middle"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Releases per period from the first release to the last, periods without releases included."""
+
+    period: str  # "week", "month", "quarter", "year" or "5 years": the chart is "Releases per <period>"
+    bars: tuple[PeriodBar, ...]  # oldest first; empty when there are no releases
+    total: int
+    most: int  # the highest count of a period: the height of the tallest bar
+    first: str  # label of the first period
+    last: str  # label of the last period
+    ticks: tuple[AxisTick, ...]
+    summary: str  # one sentence, the chart's text alternative
+    rows: tuple[tuple[str, int], ...]  # (label, count) per bar, for a data table
+    width: int = TIMELINE_WIDTH
+    height: int = TIMELINE_HEIGHT
+    top: int = TIMELINE_TOP
+    baseline: int = TIMELINE_BASELINE
+    labels_y: int = TIMELINE_LABELS
+
+
+def timeline(entries: Iterable[Entry]) -> Timeline:
+    """The releases counted per week, month, quarter or years: the shortest period giving at most MAX_BARS bars."""
+    dates = [entry.document.date for entry in entries]
+    if not dates:
+        return Timeline(PERIODS[0].name, (), 0, 0, "", "", (), "No releases.", ())
+    period = choose_period(min(dates), max(dates))
+    counts = Counter(period.index(day) for day in dates)
+    first, last = period.index(min(dates)), period.index(max(dates))
+    bars = period_bars(period, range(first, last + 1), counts)
+    return Timeline(
+        period=period.name, bars=bars, total=len(dates), most=max(counts.values()),
+        first=bars[0].label, last=bars[-1].label, ticks=axis_ticks(bars),
+        summary=timeline_summary(period, bars, len(dates)), rows=tuple((bar.label, bar.count) for bar in bars))
+
+
+def choose_period(first: dt.date, last: dt.date) -> Period:
+    for period in PERIODS:
+        if period.index(last) - period.index(first) < MAX_BARS:
+            return period
+    return PERIODS[-1]  # pragma: no cover - dates span at most 10,000 years
+
+
+def period_bars(period: Period, indexes: range, counts: Counter[int]) -> tuple[PeriodBar, ...]:
+    slot = TIMELINE_WIDTH / len(indexes)
+    width = min(slot * 0.8, MAX_BAR_WIDTH)
+    most = max(counts.values())
+    full = TIMELINE_BASELINE - TIMELINE_TOP
+    bars = []
+    for i, index in enumerate(indexes):
+        count = counts[index]
+        height = max(full * count / most, 1) if count else 0  # one release among thousands still shows
+        bars.append(PeriodBar(period.label(index), period.short(index), period.start(index), count,
+                              px(i * slot + (slot - width) / 2), px(TIMELINE_BASELINE - height), px(width), px(height)))
+    return tuple(bars)
+
+
+def axis_ticks(bars: tuple[PeriodBar, ...]) -> tuple[AxisTick, ...]:
+    """Up to TIMELINE_TICKS labels spread evenly from the first bar to the last."""
+    last = len(bars) - 1
+    picked = sorted({round(k * last / (TIMELINE_TICKS - 1)) for k in range(TIMELINE_TICKS)})
+    ticks = []
+    for i in picked:
+        bar, centre = bars[i], px(bars[i].x + bars[i].width / 2)
+        if len(picked) == 1:
+            ticks.append(AxisTick(bar.short, centre, centre, "middle"))
+        elif i == 0:
+            ticks.append(AxisTick(bar.short, centre, bar.x, "start"))
+        elif i == last:
+            ticks.append(AxisTick(bar.short, centre, px(bar.x + bar.width), "end"))
+        else:
+            ticks.append(AxisTick(bar.short, centre, centre, "middle"))
+    return tuple(ticks)
+
+
+def timeline_summary(period: Period, bars: tuple[PeriodBar, ...], total: int) -> str:
+    """"72 releases from January 2021 to October 2024; most in March 2022 (9)." """
+    releases = f"{total:,} {'release' if total == 1 else 'releases'}"
+    if len(bars) == 1:
+        return f"{releases} in {bars[0].label}."
+    most = max(bar.count for bar in bars)
+    peaks = [bar.label for bar in bars if bar.count == most]
+    if len(peaks) == 1:
+        where = f"{peaks[0]} ({most:,})"
+    elif len(peaks) <= 3:
+        where = f"{', '.join(peaks[:-1])} and {peaks[-1]} ({most:,} each)"
+    else:
+        return f"{releases} from {bars[0].label} to {bars[-1].label}; at most {most:,} per {period.name}, in {len(peaks)} {period.plural}."
+    return f"{releases} from {bars[0].label} to {bars[-1].label}; most in {where}."
+
+
+def px(value: float) -> float:
+    """A coordinate rounded to a tenth of a pixel, whole numbers without a decimal point."""
+    value = round(float(value), 1)
+    return int(value) if value.is_integer() else value

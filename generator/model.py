@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from generator.config import Config
-from generator.records import Document, Topic, iso_week
+from generator.records import Document, Quote, Topic, iso_week
+
+try:  # country names are a nicety: without pycountry the codes are shown
+    import pycountry
+except ImportError:  # pragma: no cover - depends on the environment
+    pycountry = None
 
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -108,6 +115,57 @@ class TopicPage:
         return bool(self.releases)
 
 
+ENTITY_KINDS = ("person", "country", "org")
+ENTITY_FOLDERS = {"person": "people", "country": "countries", "org": "orgs"}
+RELATED_LIMIT = 8  # related entities of each kind on an entity page
+RECENT_RELEASES = 20  # releases an entity page shows in full (whole weeks, at least one)
+QUOTE_LIMIT = 12
+ROLE_LIMIT = 6
+Ref = tuple[str, str]  # (kind, key) of an entity
+
+
+@dataclass(frozen=True)
+class Related:
+    """An entity named in the same releases as another, with how many releases they share."""
+
+    kind: str
+    key: str
+    name: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A quotation of an entity, with the release it comes from."""
+
+    quote: Quote
+    release: Entry
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, country or organisation with every release that names it."""
+
+    kind: str  # "person", "country" or "org"
+    key: str  # what releases are merged by: a person's or organisation's name, a country's ISO code
+    name: str  # shown name: for a country its common name
+    slug: str
+    url: str  # "people/<slug>/", "countries/<code>/", "orgs/<slug>/"
+    releases: tuple[Entry, ...]  # newest first
+    weeks: tuple[WeekGroup, ...]  # newest week first; each links to its week page
+    recent: tuple[WeekGroup, ...] = ()  # the newest weeks, shown in full (about RECENT_RELEASES releases)
+    earlier: tuple[WeekGroup, ...] = ()  # the other weeks, shown as counts
+    roles: tuple[str, ...] = ()  # a person's roles, most frequent first (at most ROLE_LIMIT)
+    aliases: tuple[str, ...] = ()  # an organisation's other names
+    quotes: tuple[Quoted, ...] = ()  # the newest QUOTE_LIMIT quotes of a person or organisation
+    quote_count: int = 0  # all their quotes
+    people: tuple[Related, ...] = ()  # most often named in the same releases first
+    countries: tuple[Related, ...] = ()
+    orgs: tuple[Related, ...] = ()
+    updated: dt.datetime | None = None
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything the renderer needs, built once per build."""
@@ -116,6 +174,10 @@ class Site:
     weeks: tuple[Week, ...]  # newest first
     topics: tuple[TopicPage, ...]  # every taxonomy topic, in taxonomy order
     updated: dt.datetime | None  # latest distributed_at of all releases
+    people: tuple[Entity, ...] = ()  # sorted by name
+    countries: tuple[Entity, ...] = ()  # sorted by name
+    orgs: tuple[Entity, ...] = ()  # sorted by name
+    index: EntityIndex | None = None  # who is named where, lent to the next build
 
     @property
     def latest_week(self) -> Week | None:
@@ -123,6 +185,9 @@ class Site:
 
     def release(self, slug: str) -> Entry:
         return next(entry for entry in self.releases if entry.slug == slug)
+
+    def entities(self) -> tuple[Entity, ...]:
+        return self.people + self.countries + self.orgs
 
 
 def build_site(documents: Sequence[Document], config: Config, previous: Site | None = None) -> Site:
@@ -136,11 +201,20 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
     ordered = sort_newest_first(documents)
     entries = link_releases(ordered, taxonomy, {id(e.document): e for e in previous.releases} if previous else {})
     weeks = build_weeks(entries, config.taxonomy, {w.label: w for w in previous.weeks} if previous else {})
+    index = build_entities(entries, config, previous.index if previous else None)
+    if previous is not None and index is previous.index:
+        people, countries, orgs = previous.people, previous.countries, previous.orgs
+    else:
+        people, countries, orgs = (tuple(index.entities[ref] for ref in index.order[kind]) for kind in ENTITY_KINDS)
     return Site(
         releases=entries,
         weeks=weeks,
         topics=build_topics(entries, config.taxonomy, {t.topic.slug: t for t in previous.topics} if previous else {}),
         updated=max((e.document.distributed_at for e in entries), default=None),
+        people=people,
+        countries=countries,
+        orgs=orgs,
+        index=index,
     )
 
 
@@ -305,3 +379,232 @@ def build_topic(topic: Topic, releases: tuple[Entry, ...]) -> TopicPage:
         weeks=tuple(weeks),
         updated=max((e.document.distributed_at for e in releases), default=None),
     )
+
+
+# --- entities ----------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def country_name(code: str) -> str:
+    """IR -> Iran; the code itself when unknown or without pycountry."""
+    if pycountry is None:
+        return code
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@functools.lru_cache(maxsize=None)
+def entity_slug(name: str, fallback: str) -> str:
+    """Lower-case ASCII words joined by hyphens, like generator.document.slugify, but never cut short."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))) or fallback
+
+
+def assign_slugs(names: dict[str, str], fallback: str) -> dict[str, str]:
+    """key -> slug for keys with these names; a taken slug gets -2, -3, ... in order of name, then key."""
+    taken: set[str] = set()
+    slugs = {}
+    for key in sorted(names, key=lambda k: (entity_slug(names[k], fallback), names[k], k)):
+        base = candidate = entity_slug(names[key], fallback)
+        n = 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        slugs[key] = candidate
+    return slugs
+
+
+def entities_of(entry: Entry) -> tuple[Ref, ...]:
+    """(kind, key) of every entity a release names, each once, in the document's order."""
+    doc = entry.document
+    found = [("person", p.name) for p in doc.people if p.name]
+    found += [("country", code.upper()) for code in doc.countries if code]
+    found += [("org", o.name) for o in doc.orgs if o.name]
+    return tuple(dict.fromkeys(found))
+
+
+def entity_name(ref: Ref) -> str:
+    return country_name(ref[1]) if ref[0] == "country" else ref[1]
+
+
+@functools.lru_cache(maxsize=None)
+def name_order(ref: Ref) -> tuple[str, str, str]:
+    """Entities sort by name, case aside, then by name and key: a total order."""
+    name = entity_name(ref)
+    return name.casefold(), name, ref[1]
+
+
+def roles_in(entry: Entry, key: str) -> list[str]:
+    """A person's roles as one release gives them, each once."""
+    return list(dict.fromkeys(p.role for p in entry.document.people if p.name == key and p.role))
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Who is named in which release, kept from build to build.
+
+    A build after an edit updates only the entities the changed releases name (their release
+    lists, the counts of entities named beside them, a person's roles); the others, and their
+    page specs, are lent unchanged. Never changed once made: a new build makes a new index.
+    """
+
+    entries: Mapping[str, Entry]  # release slug -> the Entry indexed
+    named: Mapping[str, tuple[Ref, ...]]  # release slug -> the entities it names
+    speakers: Mapping[str, frozenset[str]]  # release slug -> who is quoted in it
+    members: Mapping[Ref, tuple[Entry, ...]]  # newest first
+    together: Mapping[Ref, Mapping[Ref, int]]  # entity -> releases shared with each other entity
+    roles: Mapping[Ref, Mapping[str, int]]  # person -> releases giving each role
+    urls: Mapping[Ref, str]  # the same object from build to build while no URL changes
+    entities: Mapping[Ref, Entity]
+    order: Mapping[str, tuple[Ref, ...]]  # kind -> its entities by name
+
+
+EMPTY_INDEX = EntityIndex({}, {}, {}, {}, {}, {}, {}, {}, {kind: () for kind in ENTITY_KINDS})
+
+
+def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityIndex | None) -> EntityIndex:
+    """Every person, country and organisation named; only what the changed releases touch is redone."""
+    old = previous or EMPTY_INDEX
+    current = {entry.slug: entry for entry in entries}
+    removed = [entry for slug, entry in old.entries.items() if current.get(slug) is not entry]
+    added = [entry for slug, entry in current.items() if old.entries.get(slug) is not entry]
+    if not removed and not added:
+        return old
+    named, speakers = dict(old.named), dict(old.speakers)
+    for entry in removed:
+        del named[entry.slug], speakers[entry.slug]
+    for entry in added:
+        named[entry.slug] = entities_of(entry)
+        speakers[entry.slug] = frozenset(q.speaker for q in entry.document.quotes)
+    dropped: dict[Ref, list[Entry]] = defaultdict(list)
+    joined: dict[Ref, list[Entry]] = defaultdict(list)
+    for entry in removed:
+        for ref in old.named[entry.slug]:
+            dropped[ref].append(entry)
+    for entry in added:
+        for ref in named[entry.slug]:
+            joined[ref].append(entry)
+    members, together, roles = dict(old.members), dict(old.together), dict(old.roles)
+    touched = set(dropped) | set(joined)
+    for ref in touched:
+        gone = {id(entry) for entry in dropped.get(ref, ())}
+        kept = [entry for entry in old.members.get(ref, ()) if id(entry) not in gone]
+        kept += joined.get(ref, ())
+        if not kept:
+            for table in (members, together, roles):
+                table.pop(ref, None)
+            continue
+        members[ref] = tuple(sorted(kept, key=lambda e: sort_key(e.document), reverse=True))
+        less = Counter(other for entry in dropped.get(ref, ()) for other in old.named[entry.slug] if other != ref)
+        more = Counter(other for entry in joined.get(ref, ()) for other in named[entry.slug] if other != ref)
+        if less != more or ref not in old.together:  # an edit that names the same entities keeps the counts
+            counts = Counter(old.together.get(ref, {}))
+            counts.subtract(less)
+            counts.update(more)
+            together[ref] = {other: n for other, n in counts.items() if n > 0}
+        if ref[0] == "person":
+            less = Counter(role for entry in dropped.get(ref, ()) for role in roles_in(entry, ref[1]))
+            more = Counter(role for entry in joined.get(ref, ()) for role in roles_in(entry, ref[1]))
+            if less != more or ref not in old.roles:
+                seen = Counter(old.roles.get(ref, {}))
+                seen.subtract(less)
+                seen.update(more)
+                roles[ref] = {role: n for role, n in seen.items() if n > 0}
+    same_keys = members.keys() == old.members.keys()
+    urls: Mapping[Ref, str] = old.urls if same_keys else entity_urls(members)
+    moved = set() if urls is old.urls else {ref for ref, url in urls.items() if old.urls.get(ref) != url}
+    if moved:  # an entity listing a moved one among its related entities shows the new URL
+        touched |= {ref for ref, entity in old.entities.items() if ref in members
+                    and any((r.kind, r.key) in moved for r in entity.people + entity.countries + entity.orgs)}
+        touched |= moved
+    entities = dict(old.entities)
+    for ref in touched:
+        if ref in members:
+            entities[ref] = make_entity(ref, urls, members[ref], together[ref], roles.get(ref, {}), speakers, config,
+                                        old.entities.get(ref) if urls is old.urls and together[ref] is old.together.get(ref) else None)
+        else:
+            entities.pop(ref, None)
+    if same_keys:
+        order = old.order
+    else:
+        order = {kind: tuple(sorted((ref for ref in members if ref[0] == kind), key=name_order))
+                 for kind in ENTITY_KINDS}
+    return EntityIndex(current, named, speakers, members, together, roles, urls, entities, order)
+
+
+def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
+    """Every entity's URL: countries by ISO code, people and organisations by slug of their name."""
+    urls: dict[Ref, str] = {}
+    for kind in ENTITY_KINDS:
+        keys = {ref[1]: entity_name(ref) for ref in members if ref[0] == kind}
+        slugs = {key: key.lower() for key in keys} if kind == "country" else assign_slugs(keys, kind)
+        urls.update({(kind, key): f"{ENTITY_FOLDERS[kind]}/{slug}/" for key, slug in slugs.items()})
+    return urls
+
+
+def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], together: Mapping[Ref, int],
+                roles: Mapping[str, int], speakers: Mapping[str, frozenset[str]], config: Config,
+                same: Entity | None = None) -> Entity:
+    """One entity's page: its releases by week, roles, aliases, quotes and the entities named beside it.
+
+    `same`: the entity as the last build made it, when the entities named beside it are the same:
+    its related lists and unchanged weeks are lent."""
+    kind, key = ref
+    aliases: dict[str, None] = {}
+    quotes: list[Quoted] = []
+    if kind != "country":
+        for entry in releases:
+            doc = entry.document
+            if kind == "org":
+                aliases.update(dict.fromkeys(a for o in doc.orgs if o.name == key for a in o.aliases if a != key))
+            if key in speakers[entry.slug]:
+                quotes += [Quoted(q, entry) for q in doc.quotes if q.speaker == key]
+    if same is not None:
+        top = {"person": same.people, "country": same.countries, "org": same.orgs}
+    else:
+        by_kind: dict[str, list[tuple[int, tuple[str, str, str], Ref]]] = {k: [] for k in ENTITY_KINDS}
+        for other, n in together.items():
+            by_kind[other[0]].append((-n, name_order(other), other))
+        top = {k: tuple(Related(other[0], other[1], entity_name(other), urls[other], -n)
+                        for n, _, other in heapq.nsmallest(RELATED_LIMIT, found))
+               for k, found in by_kind.items()}
+    weeks = entity_weeks(releases, {group.label: group for group in same.weeks} if same else {})
+    shown, recent = 0, 0
+    for group in weeks[: config.recent_weeks]:  # whole weeks in full, up to about RECENT_RELEASES releases
+        if recent and shown + len(group.releases) > RECENT_RELEASES:
+            break
+        shown, recent = shown + len(group.releases), recent + 1
+    return Entity(
+        kind=kind, key=key, name=entity_name(ref), slug=urls[ref].rstrip("/").rsplit("/", 1)[-1], url=urls[ref],
+        releases=releases,
+        weeks=weeks,
+        recent=weeks[:recent],
+        earlier=weeks[recent:],
+        roles=tuple(role for role, _ in sorted(roles.items(), key=lambda item: (-item[1], item[0])))[:ROLE_LIMIT],
+        aliases=tuple(sorted(aliases)),
+        quotes=tuple(quotes[:QUOTE_LIMIT]),
+        quote_count=len(quotes),
+        people=top["person"], countries=top["country"], orgs=top["org"],
+        updated=max((e.document.distributed_at for e in releases), default=None),
+    )
+
+
+def entity_weeks(releases: tuple[Entry, ...], reuse: Mapping[str, WeekGroup]) -> tuple[WeekGroup, ...]:
+    """An entity's releases by week, newest week first; each group links to the week's page."""
+    by_week: dict[str, list[Entry]] = defaultdict(list)
+    for entry in releases:
+        by_week[entry.week].append(entry)
+    groups = []
+    for label in sorted(by_week, reverse=True):
+        old = reuse.get(label)
+        if old is not None and same_items(old.releases, by_week[label]):
+            groups.append(old)
+            continue
+        year, number = parse_week(label)
+        start = dt.date.fromisocalendar(year, number, 1)
+        url = f"weeks/{week_slug(label)}/"
+        groups.append(WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6),
+                                tuple(by_week[label]), page_url=url))
+    return tuple(groups)

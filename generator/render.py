@@ -10,8 +10,8 @@ import hashlib
 import html
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Callable, Mapping
 
@@ -23,14 +23,9 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.errors import ConfigError, Problem
-from generator.digest import glance
-from generator.model import Entry, Link, Site
+from generator.digest import glance, timeline
+from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Entity, Entry, Link, Ref, Site, country_name
 from generator.theme import Theme, display
-
-try:  # country names are a nicety: without pycountry the codes are shown
-    import pycountry
-except ImportError:  # pragma: no cover - depends on the environment
-    pycountry = None
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -56,6 +51,7 @@ class PageSpec:
     digest: str  # changes whenever the values change (templates, config and site are added by the key)
     absolute: bool = False  # links from the base path (404.html is served at any depth)
     published: bool = False  # feeds and sitemap: absolute URLs from base_url
+    source: str = ""  # an alternate output (Theme.outputs): the template of the page it repeats, e.g. week.html
 
 
 @dataclass(frozen=True)
@@ -80,6 +76,9 @@ class PlanMemory:
     def __init__(self) -> None:
         self.site: Site | None = None
         self.specs: dict[int, PageSpec] = {}
+        self.keys: dict[int, tuple[str, str]] = {}  # id of a spec -> (what else its key digests, its key)
+        self.lines: dict[str, dict[int, str]] = {}  # kind of line -> id of a model object -> its line in a listing digest
+        self.plan: list[PageSpec] = []
 
 
 def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],
@@ -94,15 +93,26 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     """
     templates = templates or Templates(theme, config)
     templates.check()
-    renderer = Renderer(templates.env, site, config, theme, memory.specs if memory and memory.site else {})
+    last = memory.site if memory and memory.site else None
+    renderer = Renderer(templates.env, site, config, theme, memory.specs if last else {},
+                        last.index.urls if last and last.index else None, memory.lines if last else {})
     common = digest_of(repr(config))
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
     infos: dict[str, TemplateInfo] = {}
-    for spec in renderer.plan():
+    known = memory.keys if last else {}  # the keys of lent specs, made by the last build
+    made: dict[int, tuple[str, str]] = {}
+    plan = renderer.plan()
+    for spec in plan:
         template = infos.get(spec.template) or infos.setdefault(spec.template, templates.info(spec.template))
-        key = digest_of(template.digest, common, spec.template, spec.digest,
-                        renderer.site_digest if template.uses_site else "")
+        context = template.digest + (renderer.site_digest if template.uses_site else "")
+        lent = known.get(id(spec))
+        if lent is not None and lent[0] == context:
+            key = lent[1]
+        else:
+            key = digest_of(template.digest, common, spec.template, spec.digest,
+                            renderer.site_digest if template.uses_site else "")
+        made[id(spec)] = (context, key)
         keys[spec.path] = key
         if previous.get(spec.path) != key:
             todo.append(spec)
@@ -112,10 +122,23 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     for page in pages:
         keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
     if memory is not None:
-        memory.site, memory.specs = site, renderer.made
+        memory.site, memory.specs, memory.keys, memory.lines = site, renderer.made, made, renderer.lines
+        memory.plan = plan  # keeps every spec alive, so no id in memory.keys is reused by another object
     rendered = {spec.path for spec in todo}
     kept = tuple(sorted(path for path in keys if path not in rendered and not path.startswith("static/")))
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(sorted(keys.items())), kept)
+
+
+def listed(entity: Entity) -> str:
+    """An entity as index pages list it."""
+    return f"{entity.name}\x1e{entity.url}\x1e{len(entity.releases)}"
+
+
+def mapped(value: Entry | Entity) -> str:
+    """A page as the sitemap lists it: its URL and date (and a release's topics)."""
+    if isinstance(value, Entry):
+        return f"{value.url} {value.document.distributed_at} {' '.join(t.slug for t in value.topics)}"
+    return f"{value.url} {value.updated}\x1d"
 
 
 def digest_of(*parts: str) -> str:
@@ -179,7 +202,8 @@ class Renderer:
     """Plans and renders pages, collecting template problems instead of stopping at the first."""
 
     def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme,
-                 lent: Mapping[int, PageSpec] | None = None):
+                 lent: Mapping[int, PageSpec] | None = None, previous_urls: Mapping[Ref, str] | None = None,
+                 lent_lines: Mapping[str, Mapping[int, str]] | None = None):
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
@@ -187,6 +211,11 @@ class Renderer:
         self.made: dict[int, PageSpec] = {}
         self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
         self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
+        index = site.index or EMPTY_INDEX
+        self.named, self.entity_urls = index.named, index.urls
+        self.urls_kept = previous_urls is index.urls  # no entity page moved since the last build
+        self.lent_lines = lent_lines or {}
+        self.lines: dict[str, dict[int, str]] = {}
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -218,13 +247,17 @@ class Renderer:
                     f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
                     digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
         for entry in site.releases:
-            specs.append(self.spec_for(entry, lambda e: PageSpec(
-                f"{e.url}index.html", "release.html", (("release", e),),
-                digest_of(self.entry_keys[e.slug], link_key(e.previous), link_key(e.next)))))
+            specs.append(self.release_spec(entry))
+        for kind, entities in (("person", site.people), ("country", site.countries), ("org", site.orgs)):
+            folder = ENTITY_FOLDERS[kind]
+            specs.append(PageSpec(f"{folder}/index.html", "entities.html", (("kind", kind), ("entities", entities)),
+                                  digest_of(kind, *(self.line(e, listed) for e in entities))))
+            for entity in entities:
+                specs.append(self.spec_for(entity, lambda e: PageSpec(
+                    f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
         latest = site.releases[: self.config.feed_items]
         # the sitemap lists every page with a date: both follow from each release's URL, time and topics
-        sitemap = digest_of(*(f"{e.url} {e.document.distributed_at} {' '.join(t.slug for t in e.topics)}"
-                              for e in site.releases))
+        sitemap = digest_of(*(self.line(e, mapped) for e in site.releases), *(self.line(e, mapped) for e in site.entities()))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             PageSpec("feed.xml", "feed.xml", (("updated", site.updated),),
                      digest_of(str(site.updated), *self.keys_of(latest)), published=True),
@@ -232,14 +265,16 @@ class Renderer:
                      published=True),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
-        return specs
+        return specs + alternate_specs(specs, self.theme.outputs)
 
     def render_spec(self, spec: PageSpec) -> Page | None:
         values = dict(spec.values)
-        if spec.template == "week.html":
+        kind = spec.source or spec.template  # an alternate output gets the values of the page it repeats
+        if kind == "week.html":
             values["glance"] = glance(values["week"], values.pop("before"))
-        elif spec.template == "release.html":
+        elif kind == "release.html":
             values["body"] = self.body(values["release"])
+            values["entity_links"] = dict(values["entity_links"])
         elif spec.path == "feed.xml":
             values["entries"] = self.feed_entries()
         elif spec.path == "sitemap.xml":
@@ -279,6 +314,42 @@ class Renderer:
         self.made[id(value)] = spec
         return spec
 
+    def release_spec(self, entry: Entry) -> PageSpec:
+        """A release page; its aside links to the pages of the entities it names, whose URLs may change."""
+        lent = self.lent.get(id(entry))
+        if lent is not None and self.urls_kept:
+            self.made[id(entry)] = lent
+            return lent
+        links = tuple((ref, self.entity_urls[ref]) for ref in self.named[entry.slug])
+        if lent is not None and dict(lent.values)["entity_links"] == links:
+            self.made[id(entry)] = lent
+            return lent
+        spec = PageSpec(f"{entry.url}index.html", "release.html", (("release", entry), ("entity_links", links)),
+                        digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next),
+                                  *(url for _, url in links)))
+        self.made[id(entry)] = spec
+        return spec
+
+    def entity_digest(self, entity: Entity) -> str:
+        """Everything an entity page shows: the releases of its recent weeks, the counts of the
+        others, roles, aliases, quotes and related entities. An edit to an older release that
+        changes none of these leaves the page as it is."""
+        related = (f"{r.kind}\x1e{r.name}\x1e{r.url}\x1e{r.count}" for r in entity.people + entity.countries + entity.orgs)
+        quotes = (f"{q.quote.text}\x1e{q.quote.speaker}\x1e{self.entry_keys[q.release.slug]}" for q in entity.quotes)
+        return digest_of(entity.kind, entity.key, entity.name, entity.url, *entity.roles, "\x1d", *entity.aliases, "\x1d",
+                         str(entity.quote_count), *quotes, "\x1d", *related, "\x1d",
+                         *(f"{w.label}\x1e{len(w.releases)}" for w in entity.weeks), "\x1d",
+                         *(self.entry_keys[e.slug] for w in entity.recent for e in w.releases))
+
+    def line(self, value: Any, make: Callable[[Any], str]) -> str:
+        """A model object's line in a listing digest, lent by the last build for this very object."""
+        key = id(value)
+        text = self.lent_lines.get(make.__name__, {}).get(key)
+        if text is None:
+            text = make(value)
+        self.lines.setdefault(make.__name__, {})[key] = text
+        return text
+
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
 
@@ -291,9 +362,19 @@ class Renderer:
             lastmod[topic.url] = topic.updated
             lastmod.update({group.page_url: max(e.document.distributed_at for e in group.releases) for group in topic.weeks})
         lastmod.update({entry.url: entry.document.distributed_at for entry in site.releases})
+        lastmod.update({f"{folder}/": site.updated for folder in ENTITY_FOLDERS.values()})
+        lastmod.update({entity.url: entity.updated for entity in site.entities()})
         paths = sorted(path for path in page_paths if path.endswith(".html") and path != "404.html")
         return [{"loc": self.config.base_url + path.removesuffix("index.html"),
                  "lastmod": lastmod.get(path.removesuffix("index.html"))} for path in paths]
+
+
+def alternate_specs(specs: list[PageSpec], outputs: tuple[tuple[str, tuple[str, ...]], ...]) -> list[PageSpec]:
+    """The theme's alternate outputs: weeks/2024-w44/index.html from week.html also gives index.txt from week.txt."""
+    extras = dict(outputs)
+    return [replace(spec, path=PurePosixPath(spec.path).with_suffix(PurePosixPath(extra).suffix).as_posix(),
+                    template=extra, source=spec.template)
+            for spec in specs for extra in extras.get(spec.template, ())]
 
 
 def static_pages(theme: Theme) -> list[Page]:
@@ -327,7 +408,8 @@ def link_maker(page_path: str, config: Config, absolute: bool) -> Callable[[str]
 def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
-        autoescape=True,
+        # HTML and XML are escaped; plain text (robots.txt, a theme's week.txt) is not: it shows & as &
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True, default=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -342,6 +424,7 @@ def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
         "country_name": country_name,
         "web_url": web_url,
     })
+    env.globals["timeline"] = timeline  # charts: timeline(topic.releases) -> Timeline
     return env
 
 
@@ -413,16 +496,6 @@ def clock(moment: dt.datetime) -> str:
     """14:55 EDT (the zone's abbreviation, or its UTC offset)."""
     zone = moment.tzname() or ""
     return f"{moment:%H:%M} {zone}".strip()
-
-
-def country_name(code: str) -> str:
-    """IR -> Iran; the code itself when unknown or without pycountry."""
-    if pycountry is None:
-        return code
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
 
 
 # --- Markdown ----------------------------------------------------------------------------------

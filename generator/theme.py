@@ -2,24 +2,27 @@
 
 A theme may extend a parent (`parent: default` in its theme.yaml); its templates and static
 files are searched child first, then parent. A site may override single templates in its own
-templates/ folder, searched before any theme.
+templates/ folder, searched before any theme. A theme may also ask for alternate outputs of a
+page (`outputs: {week.html: [week.txt]}`): more files rendered beside it with the same values;
+a child has its parents' outputs and its own.
 """
 from __future__ import annotations
 
 import importlib.resources
 import importlib.util
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import yaml
 
 import generator
 from generator.config import Config
 from generator.errors import ConfigError, Problem, did_you_mean
-from generator.yamlio import error_line, error_text, load_located
+from generator.yamlio import Located, error_line, error_text, load_located, plain
 
 THEME_FILE = "theme.yaml"
-THEME_KEYS = {"name", "description", "parent"}
+THEME_KEYS = {"name", "description", "parent", "outputs"}
 SITE_TEMPLATES = "templates"  # SITE/templates/<name>.html overrides the theme's template of that name
 
 
@@ -32,6 +35,19 @@ class Theme:
     template_dirs: tuple[Path, ...]
     static_dirs: tuple[Path, ...]
     chain: tuple[str, ...]  # the theme, then its parent, then the parent's parent...
+    # page template -> templates rendered beside each of its pages with the same values, e.g.
+    # (("week.html", ("week.txt",)),): weeks/2024-w44/index.html also gets weeks/2024-w44/index.txt
+    outputs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class OutputRule:
+    """One `outputs` entry of a theme.yaml, with its place for messages."""
+
+    page: str  # "week.html"
+    extras: tuple[str, ...]  # ("week.txt",)
+    origin: str  # the theme.yaml that asks for it, as the user knows it
+    line: int
 
 
 def resolve_theme(config: Config) -> Theme:
@@ -39,6 +55,7 @@ def resolve_theme(config: Config) -> Theme:
     dirs: list[Path] = []
     chain: list[str] = []
     description = ""
+    rules: list[OutputRule] = []
     name: str | None = config.theme
     while name is not None:
         if name in chain:
@@ -56,15 +73,41 @@ def resolve_theme(config: Config) -> Theme:
             description = meta.get("description", "")
         chain.append(name)
         dirs.append(found)
+        rules.extend(meta.get("outputs", ()))
         name = meta.get("parent")
     own = config.site_dir / SITE_TEMPLATES  # the site's own overrides of single templates come first
+    template_dirs = ((own,) if own.is_dir() else ()) + tuple(d / "templates" for d in dirs if (d / "templates").is_dir())
     return Theme(
         name=config.theme,
         description=description,
-        template_dirs=((own,) if own.is_dir() else ()) + tuple(d / "templates" for d in dirs if (d / "templates").is_dir()),
+        template_dirs=template_dirs,
         static_dirs=tuple(d / "static" for d in dirs if (d / "static").is_dir()),
         chain=tuple(chain),
+        outputs=merge_outputs(rules, template_dirs),
     )
+
+
+def merge_outputs(rules: list[OutputRule], template_dirs: tuple[Path, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The outputs of a theme and its parents together, sorted; every template named must exist."""
+    if not rules:
+        return ()
+    known = {p.relative_to(d).as_posix() for d in template_dirs for p in d.rglob("*") if p.is_file()}
+    problems = [Problem(rule.origin, rule.line, f"outputs.{rule.page}",
+                        f"template '{name}' not found in the theme, its parents or the site's templates/"
+                        + did_you_mean(name, known))
+                for rule in rules for name in (rule.page, *rule.extras) if name not in known]
+    merged: dict[str, set[str]] = {}
+    for rule in rules:
+        merged.setdefault(rule.page, set()).update(rule.extras)
+    for page, extras in sorted(merged.items()):  # a parent and a child may each give the page an output of one suffix
+        suffixes = [PurePosixPath(extra).suffix for extra in sorted(extras)]
+        for suffix in sorted({s for s in suffixes if suffixes.count(s) > 1}):
+            rule = next(r for r in rules if r.page == page)
+            problems.append(Problem(rule.origin, rule.line, f"outputs.{page}",
+                                    f"two outputs end in '{suffix}' and would be written to the same file"))
+    if problems:
+        raise ConfigError(sorted(set(problems)))
+    return tuple((page, tuple(sorted(extras))) for page, extras in sorted(merged.items()))
 
 
 def shipped_themes_dirs() -> tuple[Path, ...]:
@@ -105,8 +148,8 @@ def available_themes(config: Config) -> list[str]:
     return sorted(names)
 
 
-def read_theme_meta(theme_dir: Path, config: Config) -> dict[str, str]:
-    """theme.yaml as {name, description, parent}; absent file means no parent."""
+def read_theme_meta(theme_dir: Path, config: Config) -> dict[str, Any]:
+    """theme.yaml as {name, description, parent: text, outputs: [OutputRule]}; absent file means no parent."""
     path = theme_dir / THEME_FILE
     origin = display(path, config)
     if not path.is_file():
@@ -120,12 +163,14 @@ def read_theme_meta(theme_dir: Path, config: Config) -> dict[str, str]:
     if root.value is None:
         return {}
     if not isinstance(root.value, dict):
-        raise ConfigError([Problem(origin, root.line, "", "expected a mapping with name, description, parent")])
-    problems = []
-    meta: dict[str, str] = {}
+        raise ConfigError([Problem(origin, root.line, "", "expected a mapping with name, description, parent, outputs")])
+    problems: list[Problem] = []
+    meta: dict[str, Any] = {}
     for key, item in root.value.items():
         if key not in THEME_KEYS:
             problems.append(Problem(origin, item.line, key, "unknown key" + did_you_mean(key, THEME_KEYS)))
+        elif key == "outputs":
+            meta[key] = read_outputs(item, origin, problems)
         elif not isinstance(item.value, str) or not item.value.strip():
             problems.append(Problem(origin, item.line, key, f"expected text, got {item.value!r}"))
         else:
@@ -133,6 +178,34 @@ def read_theme_meta(theme_dir: Path, config: Config) -> dict[str, str]:
     if problems:
         raise ConfigError(sorted(problems))
     return meta
+
+
+def read_outputs(item: Located, origin: str, problems: list[Problem]) -> tuple[OutputRule, ...]:
+    """`outputs: {week.html: [week.txt]}`: page template -> templates rendered beside its pages."""
+    if not isinstance(item.value, dict):
+        problems.append(Problem(origin, item.line, "outputs",
+                                f"expected a mapping of page templates to lists of templates, e.g. 'week.html: [week.txt]', got {plain(item)!r}"))
+        return ()
+    rules = []
+    for page, extras in item.value.items():
+        field = f"outputs.{page}"
+        values = extras.value if isinstance(extras.value, list) else [extras]
+        names = [v.value for v in values]
+        if not names or not all(isinstance(n, str) and n.strip() for n in names):
+            problems.append(Problem(origin, extras.line, field, f"expected a list of template names, got {plain(extras)!r}"))
+            continue
+        names = [n.strip() for n in names]
+        suffix = PurePosixPath(page).suffix
+        if not suffix:
+            problems.append(Problem(origin, extras.line, field, "expected a page template name with a suffix, e.g. 'week.html'"))
+            continue
+        bad = [n for n in names if not PurePosixPath(n).suffix or PurePosixPath(n).suffix == suffix]
+        if bad:
+            problems.append(Problem(origin, extras.line, field, f"'{bad[0]}' needs a suffix other than '{suffix}': "
+                                    f"each page gets its output beside it, index{suffix} -> index.txt for week.txt"))
+            continue
+        rules.append(OutputRule(page, tuple(names), origin, extras.line))
+    return tuple(rules)
 
 
 def display(path: Path, config: Config) -> str:

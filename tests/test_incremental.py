@@ -70,6 +70,13 @@ def hand_edit_annotated(site: Path) -> None:
     path.write_text(text.replace("\ntitle: ", "\ntitle: Edited: ", 1))
 
 
+def rename_a_person_page(site: Path) -> None:
+    """A new name with the same slug that sorts first takes "olaf-scholz"; unchanged pages must follow the move."""
+    path = next(p for p in sorted((site / "content" / "annotated").rglob("*.md"))
+                if "\npeople:\n" in p.read_text() and "Olaf Scholz" not in p.read_text())
+    path.write_text(path.read_text().replace("\npeople:\n", "\npeople:\n- name: OLAF SCHOLZ\n  paragraph: 0\n", 1))
+
+
 def change_template(site: Path) -> None:
     path = site / "themes" / "mine" / "templates" / "week.html"
     path.write_text(path.read_text().replace("{% block main %}", "{% block main %}\n<!-- week edited -->", 1))
@@ -91,7 +98,7 @@ def change_config(site: Path) -> None:
 
 
 CHANGES = [edit_release, add_release, rename_release, delete_release, atomic_save, hand_edit_annotated,
-           change_template, change_macro, change_css, change_config]
+           rename_a_person_page, change_template, change_macro, change_css, change_config]
 
 
 @pytest.mark.parametrize("in_place", [True, False], ids=["dev-server", "cli"])

@@ -14,7 +14,7 @@ import pytest
 from generator.config import Config
 from generator.errors import ConfigError
 from generator.model import build_site
-from generator.records import Document, Figure, Person, Quote, Topic, iso_week
+from generator.records import Document, Figure, Org, Person, Quote, Topic, iso_week
 from generator.render import Page, is_unsafe_url, render_markdown, render_site
 from generator.theme import resolve_theme
 
@@ -163,6 +163,79 @@ def test_release_page_shows_annotations(tmp_path):
     assert "ZZ" in page  # an unknown code is shown as it is
     pytest.importorskip("pycountry")
     assert "Iran" in page
+
+
+# --- entity pages ------------------------------------------------------------------------------
+
+ENTITIES = [
+    *SMALL,
+    doc("2021-01-06-e", "2021-01-06", people=(Person("Jane Roe", "Envoy"), Person("José Pérez"), Person("Jose Perez")),
+        orgs=(Org("United Nations", ("UN",)),), countries=("ir",),
+        quotes=(Quote("<b>Peace</b> first", "Jane Roe"), Quote("Not hers", "Jose Perez"))),
+    doc("2021-01-12-f", "2021-01-12", people=(Person("Jane Roe", "Secretary of State"),), countries=("IR",)),
+]
+
+
+def test_entities_merge_names_and_collect_roles_quotes_and_related(tmp_path):
+    site = build_site(ENTITIES, config(tmp_path))
+    assert [p.name for p in site.people] == ["Jane Roe", "Jose Perez", "José Pérez"]
+    jane = site.people[0]
+    assert jane.url == "people/jane-roe/"
+    assert [e.slug for e in jane.releases] == ["2021-01-12-f", "2021-01-06-e", "2021-01-05-d"]
+    assert [w.label for w in jane.weeks] == ["2021-W02", "2021-W01"]
+    assert jane.roles == ("Secretary of State", "Envoy")  # most frequent first
+    assert [q.quote.text for q in jane.quotes] == ["<b>Peace</b> first", "We act now"]
+    assert [(r.key, r.count) for r in jane.countries] == [("IR", 3), ("ZZ", 1)]
+    assert [r.url for r in jane.orgs] == ["orgs/united-nations/"]
+    (un,) = site.orgs
+    assert un.aliases == ("UN",)
+    assert [c.url for c in site.countries] == ["countries/ir/", "countries/zz/"]
+
+
+def test_slug_collisions_get_numbers_in_name_order(tmp_path):
+    site = build_site(ENTITIES, config(tmp_path))
+    assert {p.name: p.url for p in site.people if "Perez" in p.name or "Pérez" in p.name} == {
+        "Jose Perez": "people/jose-perez/", "José Pérez": "people/jose-perez-2/"}
+    again = build_site(list(reversed(ENTITIES)), config(tmp_path))
+    assert [p.url for p in again.people] == [p.url for p in site.people]
+
+
+def test_entity_pages_show_releases_quotes_and_links(tmp_path):
+    pages = render(ENTITIES, tmp_path)
+    for path in ["people/index.html", "countries/index.html", "orgs/index.html", "people/jane-roe/index.html",
+                 "people/jose-perez/index.html", "people/jose-perez-2/index.html", "countries/ir/index.html",
+                 "orgs/united-nations/index.html"]:
+        assert path in pages, path
+    jane = pages["people/jane-roe/index.html"].decode()
+    assert "<h1>Jane Roe</h1>" in jane and "Secretary of State; Envoy" in jane
+    assert "&lt;b&gt;Peace&lt;/b&gt; first" in jane and "<b>" not in jane and "Not hers" not in jane
+    for slug in ("2021-01-12-f", "2021-01-06-e", "2021-01-05-d"):
+        assert f'href="../../releases/{slug}/"' in jane
+    assert "2021-01-04-c" not in jane
+    assert 'href="../../weeks/2021-w02/"' in jane
+    assert 'href="../../countries/ir/">Iran</a>' in jane or 'href="../../countries/ir/">IR</a>' in jane
+    assert 'href="../../people/jose-perez-2/">José Pérez</a>' in jane
+    people = pages["people/index.html"].decode()
+    assert 'href="../people/jane-roe/">Jane Roe</a> <span class="count">3 releases</span>' in people
+    un = pages["orgs/united-nations/index.html"].decode()
+    assert "Also written: UN" in un and 'href="../../releases/2021-01-06-e/"' in un
+
+
+def test_entity_pages_list_older_weeks_as_counts(tmp_path):
+    docs = [doc(f"2021-0{m}-0{d}-x", f"2021-0{m}-0{d}", people=(Person("Jane Roe"),)) for m in (1, 2, 3) for d in (4, 5)]
+    page = render(docs, tmp_path, recent_weeks=2)["people/jane-roe/index.html"].decode()
+    assert "Earlier weeks" in page
+    assert 'href="../../releases/2021-03-05-x/"' in page and 'href="../../releases/2021-01-04-x/"' not in page
+    assert 'href="../../weeks/2021-w01/">Week 1, 2021</a> <span class="count">2 releases</span>' in page
+
+
+def test_release_page_links_to_its_entities(tmp_path):
+    page = render(ENTITIES, tmp_path)["releases/2021-01-06-e/index.html"].decode()
+    assert 'href="../../people/jane-roe/">Jane Roe</a>' in page
+    assert 'href="../../people/jose-perez-2/">José Pérez</a>' in page
+    assert 'href="../../people/jose-perez/">Jose Perez</a>' in page
+    assert 'href="../../orgs/united-nations/">United Nations</a>' in page
+    assert 'href="../../countries/ir/"' in page
 
 
 def test_render_is_deterministic(tmp_path):
