@@ -6,6 +6,7 @@ Python-Markdown (with raw HTML disabled). The same Site gives byte-identical pag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import re
@@ -127,6 +128,33 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     rendered = {spec.path for spec in todo}
     kept = tuple(sorted(path for path in keys if path not in rendered and not path.startswith("static/")))
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(sorted(keys.items())), kept)
+
+
+def highlights_of(entry: Entry, links: Mapping[Ref, str], url: Callable[[str], str]) -> tuple[Highlight, ...]:
+    """The names of a release's people, countries and organisations (linked) and its figures (marked)."""
+    doc = entry.document
+    found: list[Highlight] = []
+    for person in doc.people:
+        if ("person", person.name) in links:
+            found.append(Highlight(person.name, url(links[("person", person.name)]), "person"))
+    for code in doc.countries:
+        ref = ("country", code.upper())
+        if ref in links:
+            name = country_name(ref[1])
+            found += [Highlight(form, url(links[ref]), "country", name) for form in country_forms(ref[1])]
+    for org in doc.orgs:
+        if ("org", org.name) in links:
+            found += [Highlight(form, url(links[("org", org.name)]), "org", org.name) for form in (org.name, *org.aliases)]
+    found += [Highlight(figure.text, "", "figure", figure.object) for figure in doc.figures]
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=None)
+def country_forms(code: str) -> tuple[str, ...]:
+    """The names the annotator knows a country by ("Iran", "Islamic Republic of Iran"), longest first."""
+    from generator.annotate.countries import FORMS  # loaded on the first release page, with its data
+    forms = {form for form, found in FORMS.items() if found == code} | {country_name(code)}
+    return tuple(sorted((form for form in forms if form != code), key=lambda form: (-len(form), form)))
 
 
 def listed(entity: Entity) -> str:
@@ -273,8 +301,10 @@ class Renderer:
         if kind == "week.html":
             values["glance"] = glance(values["week"], values.pop("before"))
         elif kind == "release.html":
-            values["body"] = self.body(values["release"])
             values["entity_links"] = dict(values["entity_links"])
+            url = link_maker(spec.path, self.config, spec.absolute)
+            values["body"] = render_markdown(values["release"].document.body,
+                                             highlights_of(values["release"], values["entity_links"], url))
         elif spec.path == "feed.xml":
             values["entries"] = self.feed_entries()
         elif spec.path == "sitemap.xml":
@@ -528,17 +558,110 @@ def is_unsafe_url(value: str) -> bool:
     return squeezed.startswith(UNSAFE_SCHEMES)
 
 
+@dataclass(frozen=True)
+class Highlight:
+    """Words of a release to mark in its text: an entity's name linking to its page, or a figure."""
+
+    text: str  # as written in the release: "Lloyd J. Austin III", "about 200 ballistic missiles"
+    href: str  # the link, relative to the page; "" for a figure (marked, not linked)
+    kind: str  # "person", "country", "org" or "figure": the element's class is "hl hl-<kind>"
+    title: str = ""  # a tooltip: the entity's page name, or the figure's object
+
+
+class Highlighter(Treeprocessor):
+    """Link each entity's first mention in the text to its page and mark each figure's first mention.
+
+    Matches whole words, longest first, outside links and code. The words come from the
+    release's own annotations, so nothing is added to the text: only elements around it.
+    """
+
+    SKIP = frozenset({"a", "code", "pre"})
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.highlights: tuple[Highlight, ...] = ()
+
+    def run(self, root: etree.Element) -> None:
+        wanted = {h.text: h for h in sorted(self.highlights, key=lambda h: (h.kind == "figure", -len(h.text), h.text))
+                  if h.text.strip()}
+        if not wanted:
+            return
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in sorted(wanted, key=lambda t: (-len(t), t)))
+                             + r")(?![\w-])")
+        self.pending, self.pattern, self.wanted = {self.target(h) for h in wanted.values()}, pattern, wanted
+        self.walk(root)
+
+    @staticmethod
+    def target(highlight: Highlight) -> str:
+        """What a highlight stands for: an entity's page (any of its names) or a figure's words."""
+        return highlight.href or f"\x00{highlight.text}"
+
+    def walk(self, element: etree.Element) -> None:
+        if element.tag in self.SKIP or not self.pending:
+            return
+        element.text, made = self.split(element.text)
+        for i, child in enumerate(made):
+            element.insert(i, child)
+        for child in list(element):
+            if child in made:
+                continue
+            self.walk(child)
+            child.tail, after = self.split(child.tail)
+            position = list(element).index(child) + 1
+            for j, new in enumerate(after):
+                element.insert(position + j, new)
+
+    def split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
+        """The text before the first highlight, and the new elements (each with the text after it as tail)."""
+        if not text or not self.pending:
+            return text, []
+        head: str | None = None
+        made: list[etree.Element] = []
+        last = 0
+        for match in self.pattern.finditer(text):
+            found = self.wanted[match.group(0)]
+            if self.target(found) not in self.pending:
+                continue
+            self.pending.discard(self.target(found))
+            element = etree.Element("a" if found.href else "mark")
+            element.set("class", f"hl hl-{found.kind}")
+            if found.href:
+                element.set("href", found.href)
+            if found.title and found.title != found.text:
+                element.set("title", found.title)
+            element.text = match.group(0)
+            if made:
+                made[-1].tail = text[last:match.start()]
+            else:
+                head = text[:match.start()]
+            made.append(element)
+            last = match.end()
+        if not made:
+            return text, []
+        made[-1].tail = text[last:]
+        return head, made
+
+
 def make_markdown() -> markdown.Markdown:
     md = markdown.Markdown(extensions=[], output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(SafeLinks(md), "safe_links", -10)  # after 'unescape' (0): sees final values
+    md.treeprocessors.register(Highlighter(md), "highlight", -20)
     return md
 
 
 _MARKDOWN = make_markdown()
 
 
-def render_markdown(text: str) -> Markup:
-    """Markdown to HTML; raw HTML in the text is shown as text, never passed through."""
-    return Markup(_MARKDOWN.reset().convert(text))
+def render_markdown(text: str, highlights: tuple[Highlight, ...] = ()) -> Markup:
+    """Markdown to HTML; raw HTML in the text is shown as text, never passed through.
+
+    `highlights`: names and figures to link or mark in the text (see Highlighter).
+    """
+    highlighter = _MARKDOWN.treeprocessors["highlight"]
+    highlighter.highlights = highlights
+    try:
+        return Markup(_MARKDOWN.reset().convert(text))
+    finally:
+        highlighter.highlights = ()

@@ -175,3 +175,41 @@ def test_change_hints_from_a_watcher_give_the_full_build(site, tmp_path):
     report = builder.build(load_config(site), ["content/releases/2024-11-07-whitehouse-1.txt"])
     assert len(report.ingest.removed) == 1
     assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_entity_index_from_a_previous_build_equals_a_fresh_one():
+    """The incremental entity index, after removals, additions and edits, equals one built from nothing."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.config import Config
+    from generator.model import build_site
+    from generator.records import Document, Org, Person, Quote, iso_week
+
+    def doc(n: int, people: tuple[str, ...], countries: tuple[str, ...], title: str = "") -> Document:
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=3 * n)
+        return Document(path=f"x/{n}.md", slug=f"r{n:03d}", source_file=f"{n}.txt", source_sha256="0" * 64,
+                        title=title or f"Release {n}", title_source="derived", date=day,
+                        distributed_at=dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc),
+                        kind="News release", distributor="Public", issuer="State", week=iso_week(day), topics=(),
+                        summary="", people=tuple(Person(p, f"Role of {p}") for p in people), countries=countries,
+                        orgs=(Org("United Nations", ("UN",)),) if n % 3 == 0 else (),
+                        quotes=tuple(Quote(f"Words {n}", p) for p in people[:1]), figures=(), body="Text.")
+
+    config = Config(site_dir=Path("."), title="T", base_url="https://example.org/")
+    names = ["Ann Lee", "Bo Kim", "Cy Diaz", "Di Roe"]
+    docs = [doc(n, tuple(names[(n + k) % 4] for k in range(n % 3)), ("US", "FR")[: 1 + n % 2]) for n in range(40)]
+    site = build_site(docs, config)
+    edits = [
+        lambda d: d[:10] + d[11:],  # a release removed
+        lambda d: d + [doc(50, ("Ed New",), ("JP",))],  # added, naming new entities
+        lambda d: [dataclasses.replace(x, title="Renamed") if x.slug == "r020" else x for x in d],  # neighbours relinked
+        lambda d: [dataclasses.replace(x, people=(Person("Ann Lee", "Envoy"),)) if x.slug == "r021" else x for x in d],
+        lambda d: [x for x in d if "Ed New" not in {p.name for p in x.people}],  # an entity disappears
+    ]
+    for edit in edits:
+        docs = edit(docs)
+        site = build_site(docs, config, site)
+        fresh = build_site(docs, config)
+        for kind in ("people", "countries", "orgs"):
+            assert getattr(site, kind) == getattr(fresh, kind), kind

@@ -238,6 +238,31 @@ def test_release_page_links_to_its_entities(tmp_path):
     assert 'href="../../countries/ir/"' in page
 
 
+def test_release_text_links_first_mentions_and_marks_figures(tmp_path):
+    body = ("Jane Roe met the [UN](https://un.org/) team in Tehran. Jane Roe said Iran and the United Nations\n"
+            "would talk. Iranian officials counted about 200 missiles.\n\n`Jane Roe` in code stays plain.")
+    release = doc("2021-01-06-h", "2021-01-06", body=body, people=(Person("Jane Roe"),), countries=("IR",),
+                  orgs=(Org("United Nations", ("UN",)),), figures=(Figure(200, "", "missiles", "about 200 missiles"),))
+    page = render([release], tmp_path)["releases/2021-01-06-h/index.html"].decode()
+    text = page[page.index('<div class="release-text">'):page.index("</div>", page.index('<div class="release-text">'))]
+    assert text.count('<a class="hl hl-person" href="../../people/jane-roe/">Jane Roe</a>') == 1  # the first mention only
+    # the country is linked once, at the first of the names the annotator knows it by (its capital here)
+    assert '<a class="hl hl-country" href="../../countries/ir/" title="Iran">Tehran</a>' in text
+    assert "said Iran and" in text and "Iranian officials" in text
+    assert '<a href="https://un.org/">UN</a>' in text  # an existing link is left alone...
+    assert '<a class="hl hl-org" href="../../orgs/united-nations/">United Nations</a>' in text  # ...the next mention is linked
+    assert '<mark class="hl hl-figure" title="missiles">about 200 missiles</mark>' in text
+    assert "<code>Jane Roe</code>" in text
+
+
+def test_highlights_are_escaped_and_whole_words(tmp_path):
+    body = "Mr <b>Roe</b>'s plan: Roeland said so, and Roe agreed & left."
+    release = doc("2021-01-06-i", "2021-01-06", body=body, people=(Person("Roe"), Person("<b>Roe</b>")))
+    page = render([release], tmp_path)["releases/2021-01-06-i/index.html"].decode()
+    assert "<b>" not in page and "&lt;b&gt;" in page
+    assert ">Roe</a> agreed &amp; left" in page and "Roeland" in page and ">Roeland<" not in page
+
+
 def test_render_is_deterministic(tmp_path):
     first = render(SMALL, tmp_path)
     again = render(list(reversed(SMALL)), tmp_path)
