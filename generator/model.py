@@ -117,6 +117,8 @@ class TopicPage:
 
 ENTITY_KINDS = ("person", "country", "org")
 ENTITY_FOLDERS = {"person": "people", "country": "countries", "org": "orgs"}
+LIST_ALL = 150  # an index page lists up to this many entities; beyond, it links to a page per letter
+MOST_NAMED = 30  # a long index page shows the entities named in most releases
 RELATED_LIMIT = 8  # related entities of each kind on an entity page
 RECENT_RELEASES = 20  # releases an entity page shows in full (whole weeks, at least one)
 QUOTE_LIMIT = 12
@@ -167,6 +169,27 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Letter:
+    """The entities of one kind whose names start with one letter: a page of a long index."""
+
+    label: str  # "A", or "Other" for names that do not start with a letter A-Z
+    slug: str  # "a", "other"
+    url: str  # "people/letters/a/"
+    entities: tuple[Entity, ...]  # by name
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The index of one kind of entity: every one when they are few, else the most named and letter pages."""
+
+    kind: str  # "person", "country" or "org"
+    url: str  # "people/"
+    entities: tuple[Entity, ...]  # all of them, by name
+    letters: tuple[Letter, ...]  # empty when the index lists them all (at most LIST_ALL)
+    most_named: tuple[Entity, ...]  # with letters: the MOST_NAMED named in most releases
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the renderer needs, built once per build."""
 
@@ -178,6 +201,7 @@ class Site:
     countries: tuple[Entity, ...] = ()  # sorted by name
     orgs: tuple[Entity, ...] = ()  # sorted by name
     index: EntityIndex | None = None  # who is named where, lent to the next build
+    directories: tuple[Directory, ...] = ()  # people, countries, organisations
 
     @property
     def latest_week(self) -> Week | None:
@@ -204,8 +228,12 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
     index = build_entities(entries, config, previous.index if previous else None)
     if previous is not None and index is previous.index:
         people, countries, orgs = previous.people, previous.countries, previous.orgs
+        directories = previous.directories
     else:
         people, countries, orgs = (tuple(index.entities[ref] for ref in index.order[kind]) for kind in ENTITY_KINDS)
+        old = {d.kind: d for d in previous.directories} if previous else {}
+        directories = tuple(build_directory(kind, found, old.get(kind))
+                            for kind, found in zip(ENTITY_KINDS, (people, countries, orgs)))
     return Site(
         releases=entries,
         weeks=weeks,
@@ -215,6 +243,7 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
         countries=countries,
         orgs=orgs,
         index=index,
+        directories=directories,
     )
 
 
@@ -608,3 +637,30 @@ def entity_weeks(releases: tuple[Entry, ...], reuse: Mapping[str, WeekGroup]) ->
         groups.append(WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6),
                                 tuple(by_week[label]), page_url=url))
     return tuple(groups)
+
+
+def initial(entity: Entity) -> str:
+    """The letter an entity is filed under: A-Z of its name without accents, else "Other"."""
+    first = unicodedata.normalize("NFKD", entity.name[:1]).encode("ascii", "ignore").decode().upper()
+    return first if "A" <= first <= "Z" else "Other"
+
+
+def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory | None) -> Directory:
+    """The index of a kind; its letter pages are lent from the last build when their entities are the same."""
+    url = f"{ENTITY_FOLDERS[kind]}/"
+    if len(entities) <= LIST_ALL:
+        return Directory(kind, url, entities, (), ())
+    by_letter: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        by_letter[initial(entity)].append(entity)
+    reuse = {letter.label: letter for letter in previous.letters} if previous else {}
+    letters = []
+    for label in sorted(by_letter, key=lambda label: (label == "Other", label)):
+        old = reuse.get(label)
+        if old is not None and len(old.entities) == len(by_letter[label]) \
+                and all(a is b for a, b in zip(old.entities, by_letter[label])):
+            letters.append(old)
+        else:
+            letters.append(Letter(label, label.lower(), f"{url}letters/{label.lower()}/", tuple(by_letter[label])))
+    most = heapq.nsmallest(MOST_NAMED, entities, key=lambda e: (-len(e.releases), name_order((e.kind, e.key))))
+    return Directory(kind, url, entities, tuple(letters), tuple(most))

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from generator.config import Config
 from generator.errors import ConfigError, Problem
 from generator.digest import glance, timeline
-from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Entity, Entry, Link, Ref, Site, country_name
+from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Directory, Entity, Entry, Link, Ref, Site, country_name
 from generator.theme import Theme, display
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -276,11 +276,9 @@ class Renderer:
                     digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
         for entry in site.releases:
             specs.append(self.release_spec(entry))
-        for kind, entities in (("person", site.people), ("country", site.countries), ("org", site.orgs)):
-            folder = ENTITY_FOLDERS[kind]
-            specs.append(PageSpec(f"{folder}/index.html", "entities.html", (("kind", kind), ("entities", entities)),
-                                  digest_of(kind, *(self.line(e, listed) for e in entities))))
-            for entity in entities:
+        for directory in site.directories:
+            specs += self.directory_specs(directory)
+            for entity in directory.entities:
                 specs.append(self.spec_for(entity, lambda e: PageSpec(
                     f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
         latest = site.releases[: self.config.feed_items]
@@ -371,6 +369,22 @@ class Renderer:
                          *(f"{w.label}\x1e{len(w.releases)}" for w in entity.weeks), "\x1d",
                          *(self.entry_keys[e.slug] for w in entity.recent for e in w.releases))
 
+    def directory_specs(self, d: Directory) -> list[PageSpec]:
+        """The index page of a kind of entity, and its letter pages when it has them."""
+        letters = tuple((letter.label, letter.url, len(letter.entities)) for letter in d.letters)
+        shown = d.most_named if d.letters else d.entities
+        specs = [PageSpec(f"{d.url}index.html", "entities.html",
+                          (("kind", d.kind), ("entities", shown), ("total", len(d.entities)), ("letters", letters),
+                           ("letter", None)),
+                          digest_of(d.kind, str(len(d.entities)), repr(letters), *(self.line(e, listed) for e in shown)))]
+        for x in d.letters:  # every letter page links to the others, with their counts
+            specs.append(PageSpec(
+                f"{x.url}index.html", "entities.html",
+                (("kind", d.kind), ("entities", x.entities), ("total", len(d.entities)), ("letters", letters),
+                 ("letter", x.label)),
+                digest_of(d.kind, x.label, repr(letters), *(self.line(e, listed) for e in x.entities))))
+        return specs
+
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
         """A model object's line in a listing digest, lent by the last build for this very object."""
         key = id(value)
@@ -393,6 +407,7 @@ class Renderer:
             lastmod.update({group.page_url: max(e.document.distributed_at for e in group.releases) for group in topic.weeks})
         lastmod.update({entry.url: entry.document.distributed_at for entry in site.releases})
         lastmod.update({f"{folder}/": site.updated for folder in ENTITY_FOLDERS.values()})
+        lastmod.update({letter.url: site.updated for d in site.directories for letter in d.letters})
         lastmod.update({entity.url: entity.updated for entity in site.entities()})
         paths = sorted(path for path in page_paths if path.endswith(".html") and path != "404.html")
         return [{"loc": self.config.base_url + path.removesuffix("index.html"),

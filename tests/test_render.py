@@ -413,3 +413,22 @@ def test_only_web_urls_are_linked():
     assert web_url("https://www.state.gov/x/") == "https://www.state.gov/x/"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example/", "https://x/\" onmouseover=\"x", ""):
         assert web_url(bad) == "", bad
+
+
+def test_long_entity_indexes_link_to_letter_pages(tmp_path):
+    names = [f"{first} Person{i}" for i, first in enumerate(("Ann", "Bob", "Émile", "Zed", "42nd") * 32)]
+    docs = [doc(f"2021-01-{1 + i % 28:02d}-p{i}", f"2021-01-{1 + i % 28:02d}", people=(Person(name),) * 1
+                + ((Person("Ann Most"),) if i % 2 else ())) for i, name in enumerate(names)]
+    pages = render(docs, tmp_path)
+    index = pages["people/index.html"].decode()
+    assert "Named most often" in index and 'href="../people/ann-most/">Ann Most</a>' in index
+    assert len(re.findall(r'<li><a href="\.\./people/(?!letters/)', index)) == 30  # the most named, not all 161
+    for letter in ("a", "b", "e", "z", "other"):
+        assert f'href="../people/letters/{letter}/"' in index
+    e_page = pages["people/letters/e/index.html"].decode()
+    assert "<h1>People: E</h1>" in e_page and '<span aria-current="page">E</span>' in e_page
+    assert e_page.count("Émile Person") == 32 and "Bob Person" not in e_page
+    assert pages["people/letters/other/index.html"].decode().count("42nd Person") == 32
+    listed = sum(len(re.findall(r'<li><a href="\.\./\.\./\.\./people/(?!letters/)', pages[f"people/letters/{x}/index.html"].decode()))
+                 for x in ("a", "b", "e", "z", "other"))
+    assert listed == 161
