@@ -13,7 +13,7 @@ from typing import Iterator, Sequence
 
 from generator import __version__
 from generator.build import Builder, BuildReport, build, check, ingest
-from generator.config import Config, load_config
+from generator.config import Config, load_config, with_base_url
 from generator.errors import BriefingError, ConfigError, Problem
 from generator.scaffold import new_site
 
@@ -53,6 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
                                  ("serve", "watch, and serve the site on http://127.0.0.1:8000/", run_serve)):
         p = command(name, help_text, run)
         p.add_argument("--output", type=Path, default=None, metavar="DIR", help="where the site goes (default: SITE/output)")
+        p.add_argument("--base-url", default=None, metavar="URL",
+                       help="the URL the site is published at, instead of site.yaml's base_url (e.g. https://example.org/briefing/)")
         if name != "build":
             p.add_argument("--poll", action="store_true", help="poll for changes (network drives, containers)")
         if name == "serve":
@@ -87,7 +89,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    config = load_config(args.site)
+    config = with_base_url(load_config(args.site), args.base_url)
     started = time.perf_counter()
     report = build(config, output_of(args, config))
     describe_build(report, output_of(args, config), time.perf_counter() - started)
@@ -128,7 +130,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
 
     site = args.site
     gate = BuildGate()
-    config = load_config(site)
+    config = with_base_url(load_config(site), args.base_url)
     output = output_of(args, config)
     preview = Preview(config.base_path, navigate=serve and args.navigate)
     builder = Builder(output, in_place=True)  # remembers what it read and rendered between builds
@@ -141,7 +143,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         started = time.perf_counter()
         with gate, collector_paused():
             try:
-                config = load_config(site)
+                config = with_base_url(load_config(site), args.base_url)
                 report = builder.build(config, change.paths if change else None)
             except BriefingError as exc:
                 report_problems(exc.problems)

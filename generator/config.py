@@ -1,6 +1,8 @@
 """site.yaml: one schema, every key typed and documented, every problem reported at once."""
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -79,6 +81,16 @@ def load_config(site_dir: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(str(path), 0, "", f"cannot read: {exc}")]) from None
     return parse_config(text, site_dir, CONFIG_FILE)
+
+
+def with_base_url(config: Config, base_url: str | None) -> Config:
+    """The configuration with base_url given on the command line (--base-url) instead of site.yaml's."""
+    if base_url is None:
+        return config
+    if not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        raise ConfigError([Problem("--base-url", 0, "base_url",
+                                   f"'{base_url}' is not an absolute http(s) URL such as https://example.org/briefing/")])
+    return dataclasses.replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
 
 
 def parse_config(text: str, site_dir: Path, origin: str = CONFIG_FILE) -> Config:

@@ -44,6 +44,20 @@ def test_build_output_option(tmp_path):
     assert (tmp_path / "public" / "index.html").is_file()
 
 
+def test_base_url_option_overrides_site_yaml(tmp_path):
+    site = tmp_path / "s"
+    run("new", str(site))
+    shutil.copy(SAMPLE, site / "content" / "releases")
+    result = run("build", "--site", str(site), "--base-url", "https://example.org/briefing")
+    assert result.returncode == 0, result.stderr
+    sitemap = (site / "output" / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/briefing/weeks/2024-w44/</loc>" in sitemap and "localhost" not in sitemap
+    assert 'href="https://example.org/briefing/' in (site / "output" / "feed.xml").read_text()
+    bad = run("build", "--site", str(site), "--base-url", "example.org/x")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "--base-url: base_url: 'example.org/x' is not an absolute http(s) URL" in bad.stderr + bad.stdout
+
+
 def test_content_problem_exits_1_and_still_builds(tmp_path):
     site = tmp_path / "s"
     run("new", str(site))
