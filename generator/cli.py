@@ -63,10 +63,45 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--navigate", action="store_true",
                            help="when an edit of a release changes its page, take the browser there")
     p = command("check", "report every problem with the site without writing anything", run_check)
+    add_publish_commands(sub)
     p = sub.add_parser("new", help="create a new site in DIR", description="create a new site in DIR")
     p.add_argument("dir", type=Path, metavar="DIR")
     p.set_defaults(run=run_new)
     return parser
+
+
+def add_publish_commands(sub) -> None:
+    """`briefing publish git|s3`: build, then publish the site (nothing when the build has problems)."""
+    help_text = "build, then publish the site to a git branch (GitHub Pages) or an S3-compatible bucket"
+    publish = sub.add_parser("publish", help=help_text, description=help_text)
+    targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
+    git = targets.add_parser("git", help="commit the site to a branch (gh-pages) and push it",
+                             description="Build, then commit the site as the next commit of a branch that holds "
+                                         "exactly the site (your working tree, index and branch are left alone), "
+                                         "then push it.")
+    git.set_defaults(run=run_publish_git)
+    git.add_argument("--repo", type=Path, default=None, metavar="PATH", help="the git repository (default: the one holding the site)")
+    git.add_argument("--branch", default="gh-pages", help="the branch to publish to (default: gh-pages)")
+    git.add_argument("--remote", default="origin", help="the remote to push to (default: origin)")
+    git.add_argument("--message", default=None, metavar="M", help="the commit message")
+    git.add_argument("--no-push", action="store_true", help="commit to the local branch only")
+    s3 = targets.add_parser("s3", help="upload the changed files to an S3-compatible bucket",
+                            description="Build, then upload the files whose bytes changed to an S3-compatible bucket "
+                                        "(AWS, MinIO, Cloudflare R2, ...), with their Content-Type. Credentials come "
+                                        "from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or a profile.")
+    s3.set_defaults(run=run_publish_s3)
+    s3.add_argument("--bucket", required=True, metavar="NAME", help="the bucket")
+    s3.add_argument("--prefix", default="", metavar="P", help="a folder in the bucket to publish into (default: its root)")
+    s3.add_argument("--endpoint-url", default=None, metavar="URL", help="the S3 endpoint, for MinIO, R2 and others (default: AWS)")
+    s3.add_argument("--region", default=None, metavar="R", help="the bucket's region (default: from the environment)")
+    s3.add_argument("--cache-control", default=None, metavar="VALUE", help="a Cache-Control header for every uploaded file")
+    s3.add_argument("--delete", action="store_true", help="remove objects (under the prefix) the site no longer has")
+    s3.add_argument("--dry-run", action="store_true", help="say what would be uploaded and removed, change nothing")
+    for p in (git, s3):
+        p.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder, holding site.yaml (default: .)")
+        p.add_argument("--output", type=Path, default=None, metavar="DIR", help="where the site is built (default: SITE/output)")
+        p.add_argument("--base-url", default=None, metavar="URL",
+                       help="the URL the site is published at, instead of site.yaml's base_url (e.g. https://example.org/briefing/)")
 
 
 # ---------------------------------------------------------------- commands
@@ -101,6 +136,60 @@ def run_check(args: argparse.Namespace) -> int:
     report_problems(problems)
     say("no problems" if not problems else f"{len(problems)} problem(s)")
     return CONTENT_PROBLEMS if problems else OK
+
+
+def run_publish_git(args: argparse.Namespace) -> int:
+    from generator.publish import GitTarget, open_repo, publish_git
+
+    config = with_base_url(load_config(args.site), args.base_url)
+    target = GitTarget(args.repo or args.site, args.branch, args.remote, args.message, push=not args.no_push)
+    repo = open_repo(target)  # a missing repository or remote is told before anything is built
+    output = build_to_publish(args, config)
+    if output is None:
+        return CONTENT_PROBLEMS
+    report = publish_git(output, repo, target, log=say)
+    pushed = (f"pushed to {report.pushed}" if report.pushed else f"{target.remote} already up to date" if target.push
+              else f"not pushed (--no-push; to publish: git push {target.remote} {target.branch})")
+    say(f"publish: {target.branch}: {len(report.uploaded)} added or changed, {len(report.deleted)} removed, "
+        f"{report.unchanged} unchanged; {pushed}")
+    return OK
+
+
+def run_publish_s3(args: argparse.Namespace) -> int:
+    from generator.publish import S3Target, check_bucket, publish_s3, s3_client
+
+    config = with_base_url(load_config(args.site), args.base_url)
+    target = S3Target(args.bucket, args.prefix, args.endpoint_url, args.region, args.delete, args.dry_run, args.cache_control)
+    client = s3_client(target)
+    check_bucket(client, target)  # no boto3, no bucket, no credentials: told before anything is built
+    output = build_to_publish(args, config)
+    if output is None:
+        return CONTENT_PROBLEMS
+    report = publish_s3(output, target, client, log=say)
+    if report.stale:
+        say(f"kept {len(report.stale)} object(s) the site no longer has (--delete removes them)")
+    say(f"publish: {'dry run, ' if report.dry_run else ''}{report.target}: {len(report.uploaded)} uploaded, "
+        f"{report.unchanged} unchanged, {len(report.deleted)} deleted")
+    return OK
+
+
+def build_to_publish(args: argparse.Namespace, config: Config) -> Path | None:
+    """Build the site; its output folder, or None (and why) when the build has problems."""
+    output = output_of(args, config)
+    started = time.perf_counter()
+    try:
+        report = build(config, output)
+    except BriefingError:
+        print("publish: the build failed, so nothing is published:", file=sys.stderr)  # the problems follow
+        raise
+    describe_build(report, output, time.perf_counter() - started)
+    if report.problems:
+        print(f"publish: nothing published; fix the {len(report.problems)} problem(s) above first", file=sys.stderr)
+        return None
+    if config.base_url == Config.base_url:
+        print(f"warning: base_url is {config.base_url}; set it in site.yaml (or pass --base-url) to the address "
+              "the site is published at, so feeds and the sitemap link there", file=sys.stderr)
+    return output
 
 
 def run_watch(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ ORDER = [
     {"render"},
     {"write"},
     {"build"},
-    {"watch", "serve", "scaffold"},
+    {"watch", "serve", "scaffold", "publish"},
     {"cli", "__main__", "__init__"},
 ]
 RANK = {name: i for i, names in enumerate(ORDER) for name in names}
