@@ -232,7 +232,8 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
     else:
         people, countries, orgs = (tuple(index.entities[ref] for ref in index.order[kind]) for kind in ENTITY_KINDS)
         old = {d.kind: d for d in previous.directories} if previous else {}
-        directories = tuple(build_directory(kind, found, old.get(kind))
+        same_order = previous is not None and previous.index is not None and previous.index.order is index.order
+        directories = tuple(build_directory(kind, found, old.get(kind), index.remade if same_order else None)
                             for kind, found in zip(ENTITY_KINDS, (people, countries, orgs)))
     return Site(
         releases=entries,
@@ -465,6 +466,24 @@ def name_order(ref: Ref) -> tuple[str, str, str]:
     return name.casefold(), name, ref[1]
 
 
+def insert_newest_first(entries: list[Entry], entry: Entry) -> None:
+    """Put an entry into a list sorted newest first, in its place."""
+    key = sort_key(entry.document)
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high) // 2
+        if sort_key(entries[middle].document) > key:
+            low = middle + 1
+        else:
+            high = middle
+    entries.insert(low, entry)
+
+
+def aliases_in(entry: Entry, key: str) -> list[str]:
+    """An organisation's other names as one release gives them, each once."""
+    return list(dict.fromkeys(a for o in entry.document.orgs if o.name == key for a in o.aliases if a != key))
+
+
 def roles_in(entry: Entry, key: str) -> list[str]:
     """A person's roles as one release gives them, each once."""
     return list(dict.fromkeys(p.role for p in entry.document.people if p.name == key and p.role))
@@ -484,10 +503,13 @@ class EntityIndex:
     speakers: Mapping[str, frozenset[str]]  # release slug -> who is quoted in it
     members: Mapping[Ref, tuple[Entry, ...]]  # newest first
     together: Mapping[Ref, Mapping[Ref, int]]  # entity -> releases shared with each other entity
-    roles: Mapping[Ref, Mapping[str, int]]  # person -> releases giving each role
+    roles: Mapping[Ref, Mapping[str, int]]  # person -> releases giving each role; organisation -> each other name
     urls: Mapping[Ref, str]  # the same object from build to build while no URL changes
     entities: Mapping[Ref, Entity]
     order: Mapping[str, tuple[Ref, ...]]  # kind -> its entities by name
+    remade: frozenset[Ref] = frozenset()  # the entities this build made anew (the others are the last build's)
+    dated: tuple[tuple[str, str], ...] = ()  # (URL, latest release time) of every entity, or the last build's
+                                            # very tuple when none of them changed: what the sitemap shows
 
 
 EMPTY_INDEX = EntityIndex({}, {}, {}, {}, {}, {}, {}, {}, {kind: () for kind in ENTITY_KINDS})
@@ -520,12 +542,17 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     for ref in touched:
         gone = {id(entry) for entry in dropped.get(ref, ())}
         kept = [entry for entry in old.members.get(ref, ()) if id(entry) not in gone]
-        kept += joined.get(ref, ())
-        if not kept:
+        new = joined.get(ref, [])
+        if not kept and not new:
             for table in (members, together, roles):
                 table.pop(ref, None)
             continue
-        members[ref] = tuple(sorted(kept, key=lambda e: sort_key(e.document), reverse=True))
+        if len(new) <= 4:  # an edit: put the few new entries in their places in the sorted list
+            for entry in new:
+                insert_newest_first(kept, entry)
+            members[ref] = tuple(kept)
+        else:
+            members[ref] = tuple(sorted(kept + new, key=lambda e: sort_key(e.document), reverse=True))
         less = Counter(other for entry in dropped.get(ref, ()) for other in old.named[entry.slug] if other != ref)
         more = Counter(other for entry in joined.get(ref, ()) for other in named[entry.slug] if other != ref)
         if less != more or ref not in old.together:  # an edit that names the same entities keeps the counts
@@ -533,9 +560,10 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
             counts.subtract(less)
             counts.update(more)
             together[ref] = {other: n for other, n in counts.items() if n > 0}
-        if ref[0] == "person":
-            less = Counter(role for entry in dropped.get(ref, ()) for role in roles_in(entry, ref[1]))
-            more = Counter(role for entry in joined.get(ref, ()) for role in roles_in(entry, ref[1]))
+        if ref[0] != "country":  # a person's roles, an organisation's other names
+            labels = roles_in if ref[0] == "person" else aliases_in
+            less = Counter(label for entry in dropped.get(ref, ()) for label in labels(entry, ref[1]))
+            more = Counter(label for entry in joined.get(ref, ()) for label in labels(entry, ref[1]))
             if less != more or ref not in old.roles:
                 seen = Counter(old.roles.get(ref, {}))
                 seen.subtract(less)
@@ -551,8 +579,9 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     entities = dict(old.entities)
     for ref in touched:
         if ref in members:
+            same = old.entities.get(ref) if urls is old.urls and together[ref] is old.together.get(ref) else None
             entities[ref] = make_entity(ref, urls, members[ref], together[ref], roles.get(ref, {}), speakers, config,
-                                        old.entities.get(ref) if urls is old.urls and together[ref] is old.together.get(ref) else None)
+                                        same, (dropped.get(ref, []), joined.get(ref, [])))
         else:
             entities.pop(ref, None)
     if same_keys:
@@ -560,7 +589,12 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     else:
         order = {kind: tuple(sorted((ref for ref in members if ref[0] == kind), key=name_order))
                  for kind in ENTITY_KINDS}
-    return EntityIndex(current, named, speakers, members, together, roles, urls, entities, order)
+    if same_keys and all(entities[ref].updated == old.entities[ref].updated for ref in touched if ref in entities):
+        dated = old.dated
+    else:
+        dated = tuple(sorted((entity.url, str(entity.updated)) for entity in entities.values()))
+    return EntityIndex(current, named, speakers, members, together, roles, urls, entities, order,
+                       frozenset(touched), dated)
 
 
 def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
@@ -575,21 +609,18 @@ def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
 
 def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], together: Mapping[Ref, int],
                 roles: Mapping[str, int], speakers: Mapping[str, frozenset[str]], config: Config,
-                same: Entity | None = None) -> Entity:
+                same: Entity | None = None, change: tuple[list[Entry], list[Entry]] = ([], [])) -> Entity:
     """One entity's page: its releases by week, roles, aliases, quotes and the entities named beside it.
 
     `same`: the entity as the last build made it, when the entities named beside it are the same:
-    its related lists and unchanged weeks are lent."""
+    its related lists and unchanged weeks are lent; `change`: the entries that left and joined its
+    releases since, so only their weeks are looked at again."""
     kind, key = ref
-    aliases: dict[str, None] = {}
     quotes: list[Quoted] = []
     if kind != "country":
         for entry in releases:
-            doc = entry.document
-            if kind == "org":
-                aliases.update(dict.fromkeys(a for o in doc.orgs if o.name == key for a in o.aliases if a != key))
             if key in speakers[entry.slug]:
-                quotes += [Quoted(q, entry) for q in doc.quotes if q.speaker == key]
+                quotes += [Quoted(q, entry) for q in entry.document.quotes if q.speaker == key]
     if same is not None:
         top = {"person": same.people, "country": same.countries, "org": same.orgs}
     else:
@@ -599,7 +630,16 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
         top = {k: tuple(Related(other[0], other[1], entity_name(other), urls[other], -n)
                         for n, _, other in heapq.nsmallest(RELATED_LIMIT, found))
                for k, found in by_kind.items()}
-    weeks = entity_weeks(releases, {group.label: group for group in same.weeks} if same else {})
+    gone, new = change
+    if same is not None:
+        weeks = patch_weeks(releases, same.weeks, {entry.week for entry in gone + new})
+        if any(entry.document.distributed_at == same.updated for entry in gone):
+            updated = max((e.document.distributed_at for e in releases), default=None)
+        else:
+            updated = max([e.document.distributed_at for e in new] + ([same.updated] if same.updated else []), default=None)
+    else:
+        weeks = entity_weeks(releases, {})
+        updated = max((e.document.distributed_at for e in releases), default=None)
     shown, recent = 0, 0
     for group in weeks[: config.recent_weeks]:  # whole weeks in full, up to about RECENT_RELEASES releases
         if recent and shown + len(group.releases) > RECENT_RELEASES:
@@ -611,13 +651,41 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
         weeks=weeks,
         recent=weeks[:recent],
         earlier=weeks[recent:],
-        roles=tuple(role for role, _ in sorted(roles.items(), key=lambda item: (-item[1], item[0])))[:ROLE_LIMIT],
-        aliases=tuple(sorted(aliases)),
+        roles=tuple(role for role, _ in sorted(roles.items(), key=lambda item: (-item[1], item[0])))[:ROLE_LIMIT]
+        if kind == "person" else (),
+        aliases=tuple(sorted(roles)) if kind == "org" else (),
         quotes=tuple(quotes[:QUOTE_LIMIT]),
         quote_count=len(quotes),
         people=top["person"], countries=top["country"], orgs=top["org"],
-        updated=max((e.document.distributed_at for e in releases), default=None),
+        updated=updated,
     )
+
+
+def patch_weeks(releases: tuple[Entry, ...], before: tuple[WeekGroup, ...], changed: set[str]) -> tuple[WeekGroup, ...]:
+    """An entity's weeks after an edit: the weeks in `changed` made again from `releases`, the others lent."""
+    groups = {group.label: group for group in before if group.label not in changed}
+    for label in changed:
+        # releases are newest first, so a week's releases stand together: find them by bisection
+        low, high = 0, len(releases)
+        while low < high:
+            middle = (low + high) // 2
+            if releases[middle].week > label:
+                low = middle + 1
+            else:
+                high = middle
+        end = low
+        while end < len(releases) and releases[end].week == label:
+            end += 1
+        if end > low:
+            groups[label] = week_group(label, releases[low:end])
+    return tuple(groups[label] for label in sorted(groups, reverse=True))
+
+
+def week_group(label: str, releases: tuple[Entry, ...]) -> WeekGroup:
+    year, number = parse_week(label)
+    start = dt.date.fromisocalendar(year, number, 1)
+    url = f"weeks/{week_slug(label)}/"
+    return WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6), releases, page_url=url)
 
 
 def entity_weeks(releases: tuple[Entry, ...], reuse: Mapping[str, WeekGroup]) -> tuple[WeekGroup, ...]:
@@ -639,17 +707,47 @@ def entity_weeks(releases: tuple[Entry, ...], reuse: Mapping[str, WeekGroup]) ->
     return tuple(groups)
 
 
-def initial(entity: Entity) -> str:
+@functools.lru_cache(maxsize=None)
+def initial_of(name: str) -> str:
     """The letter an entity is filed under: A-Z of its name without accents, else "Other"."""
-    first = unicodedata.normalize("NFKD", entity.name[:1]).encode("ascii", "ignore").decode().upper()
+    first = unicodedata.normalize("NFKD", name[:1]).encode("ascii", "ignore").decode().upper()
     return first if "A" <= first <= "Z" else "Other"
 
 
-def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory | None) -> Directory:
-    """The index of a kind; its letter pages are lent from the last build when their entities are the same."""
+def initial(entity: Entity) -> str:
+    return initial_of(entity.name)
+
+
+def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory | None,
+                    remade: frozenset[Ref] | None = None) -> Directory:
+    """The index of a kind; its letter pages are lent from the last build when their entities are the same.
+
+    `remade`: when the entities of the kind are the same as in `previous` (same keys, same order),
+    the ones made anew since; only their letters and the most named are looked at again.
+    """
     url = f"{ENTITY_FOLDERS[kind]}/"
     if len(entities) <= LIST_ALL:
         return Directory(kind, url, entities, (), ())
+    if previous is not None and remade is not None and previous.letters:
+        mine = {ref for ref in remade if ref[0] == kind}
+        if not mine:
+            return previous
+        changed_letters = {initial_of(entity_name(ref)) for ref in mine}
+        letters, start = [], 0
+        for letter in previous.letters:
+            size = len(letter.entities)
+            if letter.label in changed_letters:
+                letter = Letter(letter.label, letter.slug, letter.url, entities[start:start + size])
+            letters.append(letter)
+            start += size
+        counts_same = all(len(new.releases) == len(old.releases) for new, old in zip(entities, previous.entities)
+                          if (new.kind, new.key) in mine)
+        if counts_same:
+            fresh = {(e.kind, e.key): e for letter in letters if letter.label in changed_letters for e in letter.entities}
+            most = tuple(fresh.get((e.kind, e.key), e) for e in previous.most_named)
+        else:
+            most = tuple(heapq.nsmallest(MOST_NAMED, entities, key=lambda e: (-len(e.releases), name_order((e.kind, e.key)))))
+        return Directory(kind, url, entities, tuple(letters), most)
     by_letter: dict[str, list[Entity]] = defaultdict(list)
     for entity in entities:
         by_letter[initial(entity)].append(entity)
