@@ -89,7 +89,7 @@ def glance(week: Week, previous: Week | None) -> Glance:
         topics=topic_counts(week, previous),
         days=day_bars(week),
         busiest=busiest_days(week),
-        top=tuple(sorted(week.releases, key=lambda e: (-story_score(e), -e.document.date.toordinal(), e.slug))[:TOP_STORIES]),
+        top=top_stories(week),
         said=who_said_what(week),
         numbers=tuple(Numbered(f.text, e) for e in sorted(week.releases, key=lambda e: (e.document.date, e.slug))
                       for f in e.document.figures if f.text)[:BY_THE_NUMBERS],
@@ -97,6 +97,11 @@ def glance(week: Week, previous: Week | None) -> Glance:
         countries=mentions(week, lambda e: list(e.document.countries)),
         orgs=mentions(week, lambda e: [o.name for o in e.document.orgs]),
     )
+
+
+def top_stories(week: Week) -> tuple[Entry, ...]:
+    """The week's TOP_STORIES releases by story_score, best first (ties: newer, then slug)."""
+    return tuple(sorted(week.releases, key=lambda e: (-story_score(e), -e.document.date.toordinal(), e.slug))[:TOP_STORIES])
 
 
 def topic_counts(week: Week, previous: Week | None) -> tuple[TopicCount, ...]:

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import json
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, replace
@@ -24,14 +25,15 @@ from markupsafe import Markup
 
 from generator.config import Config
 from generator.errors import ConfigError, Problem
-from generator.digest import glance, timeline
-from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Directory, Entity, Entry, Link, Ref, Site, country_name
+from generator.digest import glance, timeline, top_stories, topic_counts
+from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Directory, Entity, Entry, Link, Ref, Site, country_name, week_title
 from generator.theme import Theme, display
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,18 @@ class PageSpec:
     absolute: bool = False  # links from the base path (404.html is served at any depth)
     published: bool = False  # feeds and sitemap: absolute URLs from base_url
     source: str = ""  # an alternate output (Theme.outputs): the template of the page it repeats, e.g. week.html
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed is about; it is written twice, as Atom and as JSON Feed 1.1. Paths are site-relative."""
+
+    title: str  # "Briefing", "Briefing: Middle East", "Briefing: weekly digests"
+    description: str
+    page: str  # the page the feed follows: "" (home), "topics/middle-east/", "weeks/"
+    atom: str  # "feed.xml", "topics/middle-east/feed.xml", "weeks/feed.xml"
+    json: str  # "feed.json", "topics/middle-east/feed.json", "weeks/feed.json"
+    updated: dt.datetime | None  # its newest entry's time
 
 
 @dataclass(frozen=True)
@@ -248,7 +262,7 @@ class Renderer:
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
         if entry.slug not in self.bodies:
-            self.bodies[entry.slug] = render_markdown(entry.document.body)
+            self.bodies[entry.slug] = feed_body(entry.document.body)
         return self.bodies[entry.slug]
 
     def plan(self) -> list[PageSpec]:
@@ -281,17 +295,45 @@ class Renderer:
             for entity in directory.entities:
                 specs.append(self.spec_for(entity, lambda e: PageSpec(
                     f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
-        latest = site.releases[: self.config.feed_items]
         # the sitemap lists every page with a date: both follow from each release's URL, time and topics
         sitemap = digest_of(*(self.line(e, mapped) for e in site.releases), *(self.line(e, mapped) for e in site.entities()))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
-            PageSpec("feed.xml", "feed.xml", (("updated", site.updated),),
-                     digest_of(str(site.updated), *self.keys_of(latest)), published=True),
+            *self.feed_specs(),
             PageSpec("sitemap.xml", "sitemap.xml", (("paths", tuple(spec.path for spec in specs)),), sitemap,
                      published=True),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs + alternate_specs(specs, self.theme.outputs)
+
+    def feed_specs(self) -> list[PageSpec]:
+        """The site's feed, each topic's and the weekly digest feed, each as Atom and as JSON Feed.
+
+        A feed's digest covers exactly what it lists: its newest releases (or weeks, with all their
+        releases, for the digest feed), so an edit to an older release leaves it as it is.
+        """
+        site, config, n = self.site, self.config, self.config.feed_items
+        specs = self.feed_pair(Feed(config.title, config.description, "", "feed.xml", "feed.json", site.updated),
+                               "feed", ("releases", site.releases[:n]), self.keys_of(site.releases[:n]))
+        for topic in site.topics:
+            if topic.has_page:
+                feed = Feed(f"{config.title}: {topic.topic.name}",
+                            topic.topic.description or f"Official releases about {topic.topic.name}.",
+                            topic.url, f"{topic.url}feed.xml", f"{topic.url}feed.json", topic.updated)
+                specs += self.feed_pair(feed, "feed", ("releases", topic.releases[:n]), self.keys_of(topic.releases[:n]))
+        weeks = site.weeks[:n]
+        feed = Feed(f"{config.title}: weekly digests", "One entry a week: the week at a glance and its top stories.",
+                    "weeks/", "weeks/feed.xml", "weeks/feed.json", site.updated)
+        return specs + self.feed_pair(feed, "weeks_feed", ("weeks", weeks),
+                                      [f"{w.label}\x1e{w.url}\x1e{len(w.releases)}\x1d{digest_of(*self.keys_of(w.releases))}"
+                                       for w in weeks])
+
+    @staticmethod
+    def feed_pair(feed: Feed, template: str, shown: tuple[str, tuple[Any, ...]], lines: list[str]) -> list[PageSpec]:
+        """A feed as Atom (<template>.xml) and JSON Feed (<template>.json); `lines` digest what it lists."""
+        values = (("feed", feed), ("updated", feed.updated), shown)
+        digest = digest_of(template, repr(feed), *lines)
+        return [PageSpec(feed.atom, f"{template}.xml", values, digest, published=True),
+                PageSpec(feed.json, f"{template}.json", values, digest, published=True)]
 
     def render_spec(self, spec: PageSpec) -> Page | None:
         values = dict(spec.values)
@@ -303,8 +345,8 @@ class Renderer:
             url = link_maker(spec.path, self.config, spec.absolute)
             values["body"] = render_markdown(values["release"].document.body,
                                              highlights_of(values["release"], values["entity_links"], url))
-        elif spec.path == "feed.xml":
-            values["entries"] = self.feed_entries()
+        elif isinstance(values.get("feed"), Feed):
+            values["entries"] = self.feed_entries(values)
         elif spec.path == "sitemap.xml":
             values["urls"] = self.sitemap_urls(list(values.pop("paths")))
         if spec.published:
@@ -333,8 +375,11 @@ class Renderer:
             return None
         return Page(path, text.encode("utf-8"))
 
-    def feed_entries(self) -> list[dict[str, Any]]:
-        return [{"release": e, "body": self.body(e)} for e in self.site.releases[: self.config.feed_items]]
+    def feed_entries(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """A feed's entries: releases with their text as HTML, or weeks with their topics and top stories."""
+        if "weeks" in values:
+            return [{"week": w, "topics": topic_counts(w, None), "top": top_stories(w)} for w in values.pop("weeks")]
+        return [{"release": e, "body": self.body(e)} for e in values.pop("releases")]
 
     def spec_for(self, value: Any, make: Callable[[Any], PageSpec]) -> PageSpec:
         """The spec lent by the last build for this very object, else a new one."""
@@ -468,8 +513,10 @@ def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
         "clock": clock,
         "country_name": country_name,
         "web_url": web_url,
+        "json": to_json,
     })
     env.globals["timeline"] = timeline  # charts: timeline(topic.releases) -> Timeline
+    env.globals["json_feed"] = json_feed  # feed.json: json_feed(feed, entries)|json
     return env
 
 
@@ -541,6 +588,73 @@ def clock(moment: dt.datetime) -> str:
     """14:55 EDT (the zone's abbreviation, or its UTC offset)."""
     zone = moment.tzname() or ""
     return f"{moment:%H:%M} {zone}".strip()
+
+
+def to_json(value: Any) -> str:
+    """Plain data as JSON text: keys in the order given, non-ASCII as it is, indented by two spaces.
+
+    Every string is escaped by the serialiser, so untrusted text (a title with quotes or
+    </script>) stays a JSON string; templates never build JSON by hand.
+    """
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+# --- JSON Feed ---------------------------------------------------------------------------------
+
+
+@jinja2.pass_context
+def json_feed(context: jinja2.runtime.Context, feed: Feed, entries: list[dict[str, Any]],
+              content: Callable[[dict[str, Any]], str] | None = None,
+              summary: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
+    """A JSON Feed 1.1 document as plain dicts and lists, for the `json` filter.
+
+    Release entries give their own content (the text as HTML) and summary; other entries (the
+    weeks of the digest feed) take theirs from the template's macros `content` and `summary`.
+    Ids are the items' absolute URLs, as in the Atom feeds.
+    """
+    config, url = context["config"], context["url"]
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": url(feed.page),
+        "feed_url": url(feed.json),
+        "description": feed.description,
+        "language": config.language,
+        "authors": [{"name": config.author or config.title}],
+        "items": [json_release(entry, url) if "release" in entry else json_entry(entry, url, content, summary)
+                  for entry in entries],
+    }
+
+
+def json_release(entry: dict[str, Any], url: Callable[[str], str]) -> dict[str, Any]:
+    """One release as a JSON Feed item."""
+    release: Entry = entry["release"]
+    doc = release.document
+    item: dict[str, Any] = {"id": url(release.url), "url": url(release.url), "title": doc.title or long_date(doc.date),
+                            "content_html": str(entry["body"])}
+    if doc.summary:
+        item["summary"] = doc.summary
+    item["date_published"] = item["date_modified"] = iso(doc.distributed_at)
+    if doc.issuer:
+        item["authors"] = [{"name": doc.issuer}]
+    item["tags"] = [topic.name for topic in release.topics]
+    return item
+
+
+def json_entry(entry: dict[str, Any], url: Callable[[str], str], content: Callable[[dict[str, Any]], str] | None,
+               summary: Callable[[dict[str, Any]], str] | None) -> dict[str, Any]:
+    """One week of the digest feed as a JSON Feed item; its HTML and summary come from the theme."""
+    week = entry["week"]
+    if content is None:
+        raise ValueError("json_feed: entries that are not releases need content, a macro giving their HTML")
+    item: dict[str, Any] = {"id": url(week.url), "url": url(week.url), "title": week_title(week.label),
+                            "content_html": str(content(entry)).strip()}
+    if summary is not None:
+        item["summary"] = Markup(summary(entry)).striptags()  # the macro's text, unescaped: plain text
+    item["date_published"] = iso(min(e.document.distributed_at for e in week.releases))
+    item["date_modified"] = iso(week.updated)
+    item["tags"] = [topic.name for topic in entry["topics"]]
+    return item
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -667,6 +781,13 @@ def make_markdown() -> markdown.Markdown:
 
 
 _MARKDOWN = make_markdown()
+
+
+@functools.lru_cache(maxsize=4096)
+def feed_body(text: str) -> Markup:
+    """A release text as feeds show it (no highlights), kept between builds: a site feed and a
+    topic's feed hold up to feed_items releases each, and an edit should render only its own text."""
+    return render_markdown(text)
 
 
 def render_markdown(text: str, highlights: tuple[Highlight, ...] = ()) -> Markup:
