@@ -171,6 +171,11 @@ def country_forms(code: str) -> tuple[str, ...]:
     return tuple(sorted((form for form in forms if form != code), key=lambda form: (-len(form), form)))
 
 
+def dated_digest(dated: tuple[tuple[str, str], ...]) -> str:
+    """The URLs and dates of every entity page, as the sitemap shows them."""
+    return digest_of(*(f"{url} {updated}" for url, updated in dated))
+
+
 def listed(entity: Entity) -> str:
     """An entity as index pages list it."""
     return f"{entity.name}\x1e{entity.url}\x1e{len(entity.releases)}"
@@ -296,7 +301,8 @@ class Renderer:
                 specs.append(self.spec_for(entity, lambda e: PageSpec(
                     f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
         # the sitemap lists every page with a date: both follow from each release's URL, time and topics
-        sitemap = digest_of(*(self.line(e, mapped) for e in site.releases), *(self.line(e, mapped) for e in site.entities()))
+        sitemap = digest_of(*(self.line(e, mapped) for e in site.releases),
+                            self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
             PageSpec("sitemap.xml", "sitemap.xml", (("paths", tuple(spec.path for spec in specs)),), sitemap,
@@ -423,11 +429,17 @@ class Renderer:
                            ("letter", None)),
                           digest_of(d.kind, str(len(d.entities)), repr(letters), *(self.line(e, listed) for e in shown)))]
         for x in d.letters:  # every letter page links to the others, with their counts
-            specs.append(PageSpec(
+            lent = self.lent.get(id(x))
+            if lent is not None and dict(lent.values)["letters"] == letters and dict(lent.values)["total"] == len(d.entities):
+                self.made[id(x)] = lent
+                specs.append(lent)
+                continue
+            self.made[id(x)] = spec = PageSpec(
                 f"{x.url}index.html", "entities.html",
                 (("kind", d.kind), ("entities", x.entities), ("total", len(d.entities)), ("letters", letters),
                  ("letter", x.label)),
-                digest_of(d.kind, x.label, repr(letters), *(self.line(e, listed) for e in x.entities))))
+                digest_of(d.kind, x.label, repr(letters), *(self.line(e, listed) for e in x.entities)))
+            specs.append(spec)
         return specs
 
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
