@@ -230,10 +230,15 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
         people, countries, orgs = previous.people, previous.countries, previous.orgs
         directories = previous.directories
     else:
-        people, countries, orgs = (tuple(index.entities[ref] for ref in index.order[kind]) for kind in ENTITY_KINDS)
-        old = {d.kind: d for d in previous.directories} if previous else {}
         same_order = previous is not None and previous.index is not None and previous.index.order is index.order
-        directories = tuple(build_directory(kind, found, old.get(kind), index.remade if same_order else None)
+        if same_order and previous is not None:  # the same entities in the same order: replace the remade ones
+            people, countries, orgs = (patch_entities(before, index, kind) for kind, before in
+                                       zip(ENTITY_KINDS, (previous.people, previous.countries, previous.orgs)))
+        else:
+            people, countries, orgs = (tuple(index.entities[ref] for ref in index.order[kind]) for kind in ENTITY_KINDS)
+        old = {d.kind: d for d in previous.directories} if previous else {}
+        directories = tuple(build_directory(kind, found, old.get(kind), index.remade if same_order else None,
+                                            index.recounted)
                             for kind, found in zip(ENTITY_KINDS, (people, countries, orgs)))
     return Site(
         releases=entries,
@@ -246,6 +251,30 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
         index=index,
         directories=directories,
     )
+
+
+def patch_entities(before: tuple[Entity, ...], index: EntityIndex, kind: str) -> tuple[Entity, ...]:
+    """The entities of a kind, in the same order as `before`, with the ones remade by this build put in."""
+    mine = [ref for ref in index.remade if ref[0] == kind]
+    if not mine:
+        return before
+    where = positions(index.order[kind])
+    patched = list(before)
+    for ref in mine:
+        patched[where[ref]] = index.entities[ref]
+    return tuple(patched)
+
+
+_POSITIONS: dict[int, tuple[tuple[Ref, ...], dict[Ref, int]]] = {}
+
+
+def positions(order: tuple[Ref, ...]) -> dict[Ref, int]:
+    """ref -> its place in `order`, made once per order (orders are kept from build to build)."""
+    cached = _POSITIONS.get(id(order))
+    if cached is None or cached[0] is not order:
+        _POSITIONS.clear()  # only the newest order is asked for again
+        cached = _POSITIONS[id(order)] = (order, {ref: i for i, ref in enumerate(order)})
+    return cached[1]
 
 
 def same_items(a: tuple[Entry, ...], b: Sequence[Entry]) -> bool:
@@ -272,27 +301,34 @@ def week_slug(label: str) -> str:
 
 def link_releases(ordered: list[Document], taxonomy: dict[str, Topic], reuse: dict[int, Entry]) -> tuple[Entry, ...]:
     """Entries with previous (older) and next (newer) links, newest first."""
-    links = [Link(doc.title, release_url(doc)) for doc in ordered]
     entries = []
+    last = len(ordered) - 1
     for i, doc in enumerate(ordered):
-        previous = links[i + 1] if i + 1 < len(links) else None
-        following = links[i - 1] if i > 0 else None
+        older = ordered[i + 1] if i < last else None
+        newer = ordered[i - 1] if i > 0 else None
         old = reuse.get(id(doc))
-        if old is not None and old.document is doc and old.previous == previous and old.next == following:
+        if old is not None and old.document is doc and links_to(old.previous, older) and links_to(old.next, newer):
             entries.append(old)
             continue
         label = week_of(doc)
         entries.append(Entry(
             document=doc,
-            url=links[i].url,
+            url=release_url(doc),
             topics=known_topics(doc.topics, taxonomy),
             week=label,
             week_title=week_title(label),
             week_url=f"weeks/{week_slug(label)}/",
-            previous=previous,
-            next=following,
+            previous=Link(older.title, release_url(older)) if older else None,
+            next=Link(newer.title, release_url(newer)) if newer else None,
         ))
     return tuple(entries)
+
+
+def links_to(link: Link | None, document: Document | None) -> bool:
+    """The link is the one to this document (same title, same URL), or both are absent."""
+    if link is None or document is None:
+        return link is None and document is None
+    return link.title == document.title and link.url == f"releases/{document.slug}/"
 
 
 def release_url(document: Document) -> str:
@@ -508,6 +544,7 @@ class EntityIndex:
     entities: Mapping[Ref, Entity]
     order: Mapping[str, tuple[Ref, ...]]  # kind -> its entities by name
     remade: frozenset[Ref] = frozenset()  # the entities this build made anew (the others are the last build's)
+    recounted: frozenset[Ref] = frozenset()  # those of them named in more or fewer releases than before
     dated: tuple[tuple[str, str], ...] = ()  # (URL, latest release time) of every entity, or the last build's
                                             # very tuple when none of them changed: what the sitemap shows
 
@@ -593,8 +630,9 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
         dated = old.dated
     else:
         dated = tuple(sorted((entity.url, str(entity.updated)) for entity in entities.values()))
+    recounted = frozenset(ref for ref in touched if len(members.get(ref, ())) != len(old.members.get(ref, ())))
     return EntityIndex(current, named, speakers, members, together, roles, urls, entities, order,
-                       frozenset(touched), dated)
+                       frozenset(touched), dated, recounted)
 
 
 def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
@@ -719,7 +757,7 @@ def initial(entity: Entity) -> str:
 
 
 def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory | None,
-                    remade: frozenset[Ref] | None = None) -> Directory:
+                    remade: frozenset[Ref] | None = None, recounted: frozenset[Ref] = frozenset()) -> Directory:
     """The index of a kind; its letter pages are lent from the last build when their entities are the same.
 
     `remade`: when the entities of the kind are the same as in `previous` (same keys, same order),
@@ -740,9 +778,7 @@ def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory
                 letter = Letter(letter.label, letter.slug, letter.url, entities[start:start + size])
             letters.append(letter)
             start += size
-        counts_same = all(len(new.releases) == len(old.releases) for new, old in zip(entities, previous.entities)
-                          if (new.kind, new.key) in mine)
-        if counts_same:
+        if not mine & recounted:
             fresh = {(e.kind, e.key): e for letter in letters if letter.label in changed_letters for e in letter.entities}
             most = tuple(fresh.get((e.kind, e.key), e) for e in previous.most_named)
         else:
