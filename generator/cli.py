@@ -246,7 +246,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
                 return set()
         describe_build(report, output, time.perf_counter() - started)
         preview.built(report, change.paths if change else (), config.base_path)
-        return set(report.ingest.written) | set(report.ingest.removed)
+        return set(report.ingest.written) | set(report.ingest.removed) | {m.path for m in report.ingest.merged}
 
     rebuild(None)
     import generator.annotate.pipeline  # noqa: F401  load the annotator now, not on the first edit
@@ -283,12 +283,28 @@ def output_of(args: argparse.Namespace, config: Config) -> Path:
 
 
 def describe_ingest(report) -> None:
+    for merge in report.merged:
+        describe_merge(merge)
     for rel in report.kept:
         say(f"kept {rel}: edited by hand, so not re-annotated (delete it to annotate again)")
     for rel in report.removed:
         say(f"removed {rel}: its release is gone")
     say(f"ingest: {len(report.written)} annotated, {report.unchanged} unchanged, {len(report.kept)} kept, "
-        f"{len(report.removed)} removed, {len(report.problems)} problem(s)")
+        f"{len(report.merged)} merged, {len(report.removed)} removed, {len(report.problems)} problem(s)")
+
+
+def describe_merge(merge) -> None:
+    """`merged FILE: kept your title; took new topics`, then a line for each kind of conflict."""
+    parts = [f"{what} {', '.join(names)}{after}" for what, names, after in (
+        ("kept your", merge.kept, ""), ("took new", merge.taken, ""), ("combined your", merge.combined, " with the new one"))
+        if names]
+    say(f"merged {merge.path}: " + ("; ".join(parts) or ("nothing else changed" if merge.conflicts else
+                                                         "only the release's checksum or the annotator's version changed")))
+    fields = [name for name in merge.conflicts if name != "body"]
+    if fields:
+        say(f"conflict {merge.path}: {', '.join(fields)} (both kept; see conflicts: in the file)")
+    if "body" in merge.conflicts:
+        say(f"conflict {merge.path}: body (both kept, between the <<<<<<< and >>>>>>> lines)")
 
 
 def describe_build(report: BuildReport, output: Path, seconds: float) -> None:

@@ -25,6 +25,9 @@ FENCE = "---"
 # field of the 421 corpus releases), ten times faster
 FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 CHECKSUM_LINE = re.compile(r"^checksum: *([0-9a-f]{64}) *\n", re.MULTILINE)
+# a conflict in the body, as git writes one: your paragraphs, then the annotator's
+CONFLICT_START, CONFLICT_MIDDLE, CONFLICT_END = "<<<<<<< yours", "=======", ">>>>>>> annotator"
+CONFLICT_SIDES = ("yours", "annotator")
 MAX_SLUG_WORDS = 8
 
 # key -> (required, description). The order is the order the writer uses.
@@ -52,6 +55,7 @@ KEYS: dict[str, tuple[bool, str]] = {
     "figures": (False, "[{value, unit, object, text, qualifier, paragraph}]"),
     "dates": (False, "[{text, date, paragraph}]: dates mentioned, resolved against the release date"),
     "extra": (False, "a mapping of your own keys, kept and passed to templates"),
+    "conflicts": (False, "{field: {yours, annotator}}: fields you and the annotator both changed; yours is used"),
     "annotator": (False, "version of the annotator that wrote the file"),
     "checksum": (False, "sha256 of the file as Briefing wrote it; a mismatch means a person edited it"),
 }
@@ -131,6 +135,12 @@ def with_checksum(text: str) -> str:
     return f"{text[:end]}checksum: {digest}\n{text[end:]}"
 
 
+def checksum_of(text: str) -> str:
+    """The value of the file's `checksum:` line, '' when it has none."""
+    match = CHECKSUM_LINE.search(text)
+    return match.group(1) if match else ""
+
+
 def is_edited(text: str) -> bool:
     """True when the file is not byte for byte what Briefing wrote (or has no checksum)."""
     match = CHECKSUM_LINE.search(text)
@@ -205,6 +215,7 @@ def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str]
                 reader.problem(root.value["topics"].line, "topics", f"unknown topic '{slug}'" + did_you_mean(slug, topic_slugs))
     distributed = reader.get("distributed_at", as_datetime, None)
     week = reader.get("week", as_text, "")
+    check_conflicts(reader, root.value.get("conflicts"))
     if date is not None and week and week != iso_week(date):
         reader.problem(root.value["week"].line, "week", f"'{week}' does not match date {date} (ISO week {iso_week(date)}); fix or remove it")
     document = Document(
@@ -242,6 +253,47 @@ def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str]
     if reader.problems:
         raise ContentError(sorted(reader.problems))
     return document
+
+
+def check_conflicts(reader: "FieldReader", item: Located | None) -> None:
+    """`conflicts:` as a merge writes it: {field: {yours: ..., annotator: ...}}."""
+    if item is None or item.value is None:
+        return
+    if not isinstance(item.value, dict):
+        reader.problem(item.line, "conflicts", "expected a mapping such as {summary: {yours: ..., annotator: ...}}")
+        return
+    fields = [key for key in KEYS if key not in ("conflicts", "checksum")]
+    for name, entry in item.value.items():
+        if name not in fields:
+            reader.problem(entry.line, f"conflicts.{name}", "not a field of the front matter" + did_you_mean(name, fields))
+        elif not isinstance(entry.value, dict):
+            reader.problem(entry.line, f"conflicts.{name}", "expected {yours: ..., annotator: ...}")
+        else:
+            for side, value in entry.value.items():
+                if side not in CONFLICT_SIDES:
+                    reader.problem(value.line, f"conflicts.{name}.{side}", "unknown key" + did_you_mean(side, CONFLICT_SIDES))
+
+
+def conflicts_of(source: str, origin: str) -> tuple[Problem, ...]:
+    """A problem for each conflict a merge left in a valid file: each `conflicts:` entry and each
+    `<<<<<<< yours` block of the body. The file still builds, with your side."""
+    text = source.replace("\r\n", "\n")
+    if "\nconflicts:" not in text and f"\n{CONFLICT_START}\n" not in text:
+        return ()
+    yaml_text, _, _ = split_front_matter(text, origin)
+    problems: list[Problem] = []
+    if re.search(r"^conflicts:", yaml_text, re.MULTILINE):
+        entries = load_located(yaml_text, origin, first_line=2).value.get("conflicts")
+        for name, entry in (entries.value or {}).items() if entries is not None else ():
+            problems.append(Problem(origin, entry.line, name, "conflict: you and the annotator both changed it; your value "
+                                    "is used, the annotator's is under 'conflicts:' (edit the file and remove the conflicts entry)"))
+    body_start = yaml_text.count("\n") + 3  # the line after the closing '---'
+    for number, line in enumerate(text.split("\n")[body_start - 1:], start=body_start):
+        if line == CONFLICT_START:
+            problems.append(Problem(origin, number, "body", f"conflict: your text and the annotator's are both kept, between "
+                                    f"'{CONFLICT_START}', '{CONFLICT_MIDDLE}' and '{CONFLICT_END}' (keep what you want and "
+                                    "delete those three lines)"))
+    return tuple(problems)
 
 
 class FieldReader:

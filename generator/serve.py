@@ -166,7 +166,7 @@ def changed_release_page(sources: Sequence[str], report: BuildReport) -> str | N
     """'releases/<slug>/' when the change was an edit of one release and the build changed that release's page."""
     if not sources or not all(path.startswith(RELEASE_SOURCES) for path in sources) or report.write is None:
         return None
-    annotated = [path for path in (*sources, *report.ingest.written)
+    annotated = [path for path in (*sources, *report.ingest.written, *(m.path for m in report.ingest.merged))
                  if path.startswith("content/annotated/") and path.endswith(".md")]
     changed = set(report.write.changed)
     pages = sorted({f"releases/{PurePosixPath(path).stem}/" for path in annotated} & {p.removesuffix("index.html") for p in changed})

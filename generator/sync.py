@@ -4,6 +4,11 @@ A Corpus is the build's memory of both folders: each release file's size, time a
 each annotated file's parsed Document. A file whose size and modification time did not change
 is not read again, so a build after a one-file edit reads one file, in a long-running server
 and, through the on-disk cache, after a restart.
+
+Beside each annotated file Briefing keeps its base, the text it last wrote there, in
+content/.briefing/base/ (the same relative path; part of the content, unlike the cache). When a
+person has edited a file and its release or the annotator changes, the edit is merged with the
+new annotation against that base (see merge.py); without a base the file is kept as it is.
 """
 from __future__ import annotations
 
@@ -15,13 +20,26 @@ from typing import Iterator
 
 from generator.annotate import ANNOTATOR_VERSION, annotate
 from generator.config import Config
-from generator.document import (annotated_path, annotator_of, is_edited, parse_document, render_document, sha_of,
-                                source_of, write_text_atomic)
+from generator.document import (annotated_path, annotator_of, checksum_of, conflicts_of, is_edited, parse_document,
+                                render_document, sha_of, source_of, write_text_atomic)
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, is_release_file, read_releases
+from generator.merge import MergeError, merge
 from generator.records import Document, Release
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
+BASE_DIR = ("content", ".briefing", "base")  # below the site: the base of each annotated file
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A hand-edited annotated file merged with a new annotation; field names, 'body' for the body."""
+
+    path: str  # site-relative
+    kept: tuple[str, ...] = ()  # the person's value kept (the annotator's did not change)
+    taken: tuple[str, ...] = ()  # the annotator's new value taken (the person had not changed it)
+    combined: tuple[str, ...] = ()  # both changed different parts (of the body): both kept
+    conflicts: tuple[str, ...] = ()  # both changed it differently: the person's in use, the annotator's recorded
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,7 @@ class IngestReport:
     kept: tuple[str, ...] = ()  # annotated files left alone because a person edited them
     removed: tuple[str, ...] = ()  # annotated files of releases that no longer exist
     problems: tuple[Problem, ...] = ()
+    merged: tuple[Merge, ...] = ()  # hand-edited files merged with a new annotation (not in `written`)
 
 
 @dataclass(frozen=True)
@@ -144,8 +163,10 @@ def read_annotated(folder: Path, rel: str, topic_slugs: frozenset[str]) -> Annot
 
 
 def annotated_from_text(rel: str, text: str, size: int, mtime_ns: int, topic_slugs: frozenset[str]) -> AnnotatedFile:
+    origin = f"content/annotated/{rel}"
     try:
-        document, problems = parse_document(text, rel, topic_slugs, f"content/annotated/{rel}"), ()
+        document = parse_document(text, rel, topic_slugs, origin)
+        problems = conflicts_of(text, origin)  # the file builds, with the person's side, and the conflict is reported
     except ContentError as exc:
         document, problems = None, exc.problems
     return AnnotatedFile(rel, size, mtime_ns, source_of(text), sha_of(text), annotator_of(text), is_edited(text),
@@ -185,6 +206,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     taken = set(corpus.annotated)
     written: list[str] = []
     kept: list[str] = []
+    merged: list[Merge] = []
     unchanged = 0
     for source_file, path in candidates:
         if isinstance(path, Problem):
@@ -224,12 +246,22 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
             if old and old.sha == sha and old.stamp == corpus.stamp:
                 unchanged += 1
             elif old and old.edited:
-                kept.append(f"content/annotated/{old.rel}")
+                outcome = merge_one(corpus, config, release, old)
+                if outcome is None:
+                    kept.append(f"content/annotated/{old.rel}")
+                elif outcome.path:
+                    merged.append(outcome)
+                    problems.extend(corpus.annotated[old.rel].problems)
+                else:
+                    unchanged += 1
             else:
                 written.append(annotate_one(corpus, config, release, old, taken))
     removed = remove_orphans(corpus, config, by_source, seen, kept)
+    if changed is None:
+        tidy_bases(corpus, config)
     problems.extend(p for found in corpus.release_problems.values() for p in found)
-    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(set(problems))))
+    return IngestReport(tuple(written), unchanged, tuple(kept), tuple(removed), tuple(sorted(set(problems))),
+                        tuple(merged))
 
 
 def below(paths: frozenset[str], known: dict[str, object]) -> frozenset[str]:
@@ -247,18 +279,71 @@ def annotate_one(corpus: Corpus, config: Config, release: Release, old: Annotate
     rel = free_path(annotated_path(release, annotation), taken)
     taken.add(rel)
     if old and old.rel != rel:
-        (config.annotated_dir / old.rel).unlink(missing_ok=True)
-        corpus.annotated.pop(old.rel, None)
-    write_annotated(corpus, config, rel, text)
+        remove_annotated(corpus, config, old.rel)
+    write_annotated(corpus, config, rel, text, text)
     return f"content/annotated/{rel}"
 
 
-def write_annotated(corpus: Corpus, config: Config, rel: str, text: str) -> None:
-    """Write an annotated file and remember it as read, so it is not read back."""
+def merge_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile) -> Merge | None:
+    """Merge a hand-edited file with a new annotation of its release, against the base it was
+    edited from. None when that base is missing (files from before bases were kept, or a file
+    renamed by hand) or the file cannot be taken apart: the file is then kept as it is. A Merge
+    with no path when the merge changes nothing."""
+    path, base_path = config.annotated_dir / old.rel, base_of(config, old.rel)
+    try:
+        ours = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        base = base_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if is_edited(base) or not checksum_of(ours) or checksum_of(ours) != checksum_of(base):
+        return None  # not the text this file was edited from
+    theirs = render_document(release, annotate(release, config.taxonomy), corpus.stamp)
+    try:
+        result = merge(ours, base, theirs, f"content/annotated/{old.rel}")
+    except MergeError:
+        return None
+    if result.text == ours and base == theirs:
+        return Merge("")
+    write_annotated(corpus, config, old.rel, result.text, theirs)
+    return Merge(f"content/annotated/{old.rel}", result.kept, result.taken, result.combined, result.conflicts)
+
+
+def write_annotated(corpus: Corpus, config: Config, rel: str, text: str, base: str) -> None:
+    """Write an annotated file and its base, and remember the file as read, so it is not read back."""
     path = config.annotated_dir / rel
+    write_text_atomic(base_of(config, rel), base)
     write_text_atomic(path, text)
     stat = path.stat()
     corpus.annotated[rel] = annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, corpus.topic_slugs)
+
+
+def remove_annotated(corpus: Corpus, config: Config, rel: str) -> None:
+    """Delete an annotated file and its base."""
+    (config.annotated_dir / rel).unlink(missing_ok=True)
+    base_of(config, rel).unlink(missing_ok=True)
+    corpus.annotated.pop(rel, None)
+
+
+def base_of(config: Config, rel: str) -> Path:
+    """Where the base of content/annotated/<rel> is kept: what Briefing last wrote there."""
+    return config.site_dir.joinpath(*BASE_DIR, rel)
+
+
+def tidy_bases(corpus: Corpus, config: Config) -> None:
+    """Give each file Briefing wrote and nobody edited its base, when it has none (a file from
+    before bases were kept: it is its own base); remove the bases of files that are gone."""
+    folder = config.site_dir.joinpath(*BASE_DIR)
+    present = {rel for rel, _ in scan(folder) if rel.endswith(".md")}
+    for rel in sorted(present - set(corpus.annotated)):
+        (folder / rel).unlink(missing_ok=True)
+    for rel, file in sorted(corpus.annotated.items()):
+        if rel not in present and not file.edited and file.document is not None:
+            try:
+                text = (config.annotated_dir / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not is_edited(text):
+                write_text_atomic(folder / rel, text)
 
 
 def index_by_source(corpus: Corpus, problems: list[Problem]) -> dict[Key, AnnotatedFile]:
@@ -314,8 +399,7 @@ def remove_orphans(corpus: Corpus, config: Config, by_source: dict[Key, Annotate
         if old.edited:
             kept.append(f"content/annotated/{old.rel}")
             continue
-        (config.annotated_dir / old.rel).unlink(missing_ok=True)
-        corpus.annotated.pop(old.rel, None)
+        remove_annotated(corpus, config, old.rel)
         removed.append(f"content/annotated/{old.rel}")
     return removed
 
@@ -328,8 +412,8 @@ def documents_of(corpus: Corpus) -> tuple[list[Document], list[Problem]]:
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for rel, file in sorted(corpus.annotated.items()):
+        problems.extend(file.problems)  # a file with conflicts left by a merge is reported, and still built
         if file.document is None:
-            problems.extend(file.problems)
             continue
         slug = file.document.slug
         if slug in seen:

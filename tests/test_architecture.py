@@ -13,7 +13,7 @@ ORDER = [
     {"config"},
     {"ingest"},
     {"annotate"},
-    {"document"},
+    {"document", "merge"},
     {"sync"},
     {"model"},
     {"digest"},

@@ -24,17 +24,19 @@ def test_ingest_writes_year_folder_and_is_idempotent(sample_site):
     assert snapshot(config.annotated_dir) == before
 
 
-def test_hand_edited_file_is_kept_when_release_changes(sample_site):
+def test_hand_edited_file_is_merged_when_release_changes(sample_site):
     config = load_config(sample_site)
     ingest(config)
     (annotated,) = config.annotated_dir.rglob("*.md")
     edited = annotated.read_text(encoding="utf-8").replace("\ntopics: [", "\ntopics: [personnel, ", 1)
     annotated.write_text(edited, encoding="utf-8")
     release = config.releases_dir / "2024-10-28-dod-1.txt"
-    release.write_text(release.read_text(encoding="utf-8") + "A corrected last line.\n", encoding="utf-8")
+    release.write_text(release.read_text(encoding="utf-8") + "\nA corrected last line.\n", encoding="utf-8")
     report = ingest(config)
-    assert report.kept == (f"content/annotated/{annotated.relative_to(config.annotated_dir).as_posix()}",)
-    assert annotated.read_text(encoding="utf-8") == edited
+    assert report.kept == () and [m.path for m in report.merged] == [
+        f"content/annotated/{annotated.relative_to(config.annotated_dir).as_posix()}"]
+    merged = annotated.read_text(encoding="utf-8")
+    assert "\ntopics: [personnel, " in merged and merged.endswith("\n\nA corrected last line.\n")  # yours, and the new line
 
 
 def test_unedited_file_follows_its_release_and_goes_when_it_goes(sample_site):
