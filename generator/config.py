@@ -35,6 +35,7 @@ class Config:
     recent_weeks: int = 8
     feed_items: int = 50
     taxonomy: tuple[Topic, ...] = ()
+    search: bool = True  # false also when Pagefind is missing: the build then turns it off
 
     @property
     def zone(self) -> ZoneInfo:
@@ -67,6 +68,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "recent_weeks": (int, "how many recent weeks the home page links to"),
     "feed_items": (int, "how many releases the Atom feed holds"),
     "taxonomy": (list, "the topics: a list of {slug, name, description, keywords}; default: the 12 shipped topics"),
+    "search": (bool, "full-text search of the releases with Pagefind (true or false)"),
 }
 TOPIC_KEYS = {"slug", "name", "description", "keywords"}
 
@@ -112,7 +114,7 @@ def parse_config(text: str, site_dir: Path, origin: str = CONFIG_FILE) -> Config
         kind, _ = KEYS[key]
         if key == "taxonomy":
             values[key] = parse_taxonomy(item, origin, problems)
-        elif not isinstance(item.value, kind) or isinstance(item.value, bool):
+        elif not isinstance(item.value, kind) or isinstance(item.value, bool) and kind is not bool:
             problems.append(Problem(origin, item.line, key, f"expected {type_name(kind)}, got {item.value!r}"))
         else:
             values[key] = item.value

@@ -279,6 +279,8 @@ class Renderer:
             PageSpec("topics/index.html", "topics.html", (), ""),
             PageSpec("404.html", "404.html", (), "", absolute=True),
         ]
+        if self.config.search and any((folder / "search.html").is_file() for folder in self.theme.template_dirs):
+            specs.append(PageSpec("search/index.html", "search.html", (), ""))  # Pagefind indexes the written site
         for i, week in enumerate(site.weeks):  # a week's glance compares it with the week before
             before = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
             specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week), ("before", before)),
@@ -458,7 +460,8 @@ class Renderer:
     def sitemap_urls(self, page_paths: list[str]) -> list[dict[str, Any]]:
         """(loc, lastmod) for every HTML page but the 404, lastmod taken from the releases it shows."""
         site = self.site
-        lastmod: dict[str, dt.datetime | None] = {"": site.updated, "weeks/": site.updated, "topics/": site.updated}
+        lastmod: dict[str, dt.datetime | None] = {"": site.updated, "weeks/": site.updated, "topics/": site.updated,
+                                                  "search/": site.updated}
         lastmod.update({week.url: week.updated for week in site.weeks})
         for topic in site.topics:
             lastmod[topic.url] = topic.updated

@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from generator.errors import ConfigError, Problem
 
@@ -54,8 +54,14 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = ()) -> WriteReport:
-    """Make output/ hold exactly these pages plus the kept files of the old output, atomically."""
+def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = (),
+                 finish: Callable[[Path, Sequence[str]], tuple[int, Sequence[str]]] | None = None) -> WriteReport:
+    """Make output/ hold exactly these pages plus the kept files of the old output, atomically.
+
+    `finish(staging, changed)` runs on the complete staged site before it is swapped in (the
+    search index is made there), told which pages are new or changed; it returns how many files
+    it added with their old bytes and the output-relative paths of those it added new or changed.
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
@@ -83,6 +89,12 @@ def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = 
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(output.joinpath(*rel.parts), target)
             unchanged += 1
+        if finish is not None:
+            same, made = finish(staging, tuple(changed))
+            unchanged += same
+            written += len(made)
+            replaced += sum(output.joinpath(*safe_relative(path).parts).is_file() for path in made)
+            changed.extend(made)
         old_count = count_files(output)
         swap_in(staging, output)
     except BaseException:

@@ -20,6 +20,7 @@ ORDER = [
     {"theme"},
     {"render"},
     {"write"},
+    {"search"},
     {"build"},
     {"watch", "serve", "scaffold", "publish"},
     {"cli", "__main__", "__init__"},
