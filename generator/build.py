@@ -7,10 +7,11 @@ SITE/.briefing-cache/ between runs of `briefing build`. Output is byte-identical
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -18,11 +19,11 @@ from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
 from generator.config import Config
 from generator.errors import ContentError, Problem
-from generator.ingest import read_releases
+from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
 from generator.records import Document
 from generator.render import PlanMemory, Templates, render_changes
-from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated
+from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, warnings_of
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
 from generator.write import WriteReport, check_output_dir, same_bytes, update_in_place, write_output
@@ -50,6 +51,7 @@ class BuildReport:
     write: WriteReport | None
     problems: tuple[Problem, ...] = field(default=())  # every content problem, ingest included
     rendered: int = 0  # pages rendered by this build, static files aside (the others' inputs did not change)
+    warnings: tuple[Problem, ...] = ()  # what is built all the same (not UTF-8, a date in the future); --strict fails on them
 
 
 @dataclass
@@ -66,8 +68,10 @@ class State:
 class Builder:
     """Builds one site again and again, redoing only what changed."""
 
-    def __init__(self, output: Path | None = None, *, use_cache: bool = True, in_place: bool = False):
+    def __init__(self, output: Path | None = None, *, use_cache: bool = True, in_place: bool = False,
+                 today: dt.date | None = None):
         self.output = output
+        self.today = today  # the day dates are checked against (a date in the future); None: the site's today
         self.use_cache = use_cache  # read and write SITE/.briefing-cache/
         self.in_place = in_place  # update output/ file by file (the dev server) instead of swapping it whole
         self.state: State | None = None
@@ -108,7 +112,9 @@ class Builder:
             save_cache(config, state)
         all_problems = tuple(sorted(set(report.problems) | set(problems)))
         rendered = sum(1 for page in result.pages if not page.path.startswith("static/"))
-        return BuildReport(report, len(documents), len(result.keys), written, all_problems, rendered)
+        warnings = warnings_of(state.corpus, self.today or today_in(config))
+        return BuildReport(replace(report, warnings=warnings), len(documents), len(result.keys), written, all_problems,
+                           rendered, warnings=warnings)
 
     def state_for(self, config: Config) -> State:
         digest = config_digest(config)
@@ -191,14 +197,21 @@ def forget_cache(config: Config) -> None:
 
 # ---------------------------------------------------------------- one-shot commands
 
-def build(config: Config, output: Path, use_cache: bool = True) -> BuildReport:
+def build(config: Config, output: Path, use_cache: bool = True, today: dt.date | None = None) -> BuildReport:
     """One build: `briefing build`."""
-    return Builder(output, use_cache=use_cache).build(config)
+    return Builder(output, use_cache=use_cache, today=today).build(config)
 
 
-def ingest(config: Config) -> IngestReport:
+def ingest(config: Config, today: dt.date | None = None) -> IngestReport:
     """Annotate what is new or changed: `briefing ingest`."""
-    return ingest_corpus(new_corpus(config), config)
+    corpus = new_corpus(config)
+    report = ingest_corpus(corpus, config)
+    return replace(report, warnings=warnings_of(corpus, today or today_in(config)))
+
+
+def today_in(config: Config) -> dt.date:
+    """The day it is in the site's time zone: the one clock a build reads, for dates in the future."""
+    return dt.datetime.now(config.zone).date()
 
 
 def load_documents(config: Config) -> tuple[list[Document], list[Problem]]:
@@ -208,18 +221,37 @@ def load_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     return documents_of(corpus)
 
 
-def check(config: Config) -> tuple[Problem, ...]:
+@dataclass(frozen=True)
+class CheckReport:
+    problems: tuple[Problem, ...]  # what a build would report as errors
+    warnings: tuple[Problem, ...]  # what it would build all the same
+
+
+def check(config: Config, today: dt.date | None = None) -> CheckReport:
     """Every problem a build would meet, without writing anything: `briefing check`."""
     theme = resolve_theme(config)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
+    first: dict[str, str] = {}  # sha256 of a file's bytes -> the first file (by name) with them
     for source_file, path in list_releases(config):
         if isinstance(path, Problem):
             problems.append(path)
             continue
+        origin = f"content/releases/{source_file}"
+        data = path.read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in first:  # as documents_of reports it
+            problems.append(Problem(origin, 0, "duplicate", f"the same bytes as content/releases/{first[sha]}; "
+                                    "left out of the site (delete one of the two files)"))
+            continue
+        first[sha] = source_file
         try:
-            read_releases(path.read_bytes(), source_file, f"content/releases/{source_file}", config.zone)
+            found = read_releases(data, source_file, origin, config.zone)
         except ContentError as exc:
             problems.extend(exc.problems)
+            found = ()
+        notes = notes_of(data, source_file, origin, [(r.date, r.source_item) for r in found])
+        warnings.extend(notes.encoding + future_dates(notes, origin, today or today_in(config)))
     documents, doc_problems = load_documents(config)
     render_changes(build_site(documents, config), config, theme, {})
-    return tuple(sorted(set(problems) | set(doc_problems)))
+    return CheckReport(tuple(sorted(set(problems) | set(doc_problems))), tuple(sorted(set(warnings))))

@@ -57,12 +57,15 @@ def make_parser() -> argparse.ArgumentParser:
                        help="the URL the site is published at, instead of site.yaml's base_url (e.g. https://example.org/briefing/)")
         if name != "build":
             p.add_argument("--poll", action="store_true", help="poll for changes (network drives, containers)")
+        else:
+            p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, not only on problems")
         if name == "serve":
             p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
             p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
             p.add_argument("--navigate", action="store_true",
                            help="when an edit of a release changes its page, take the browser there")
     p = command("check", "report every problem with the site without writing anything", run_check)
+    p.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too, not only on problems")
     add_publish_commands(sub)
     p = sub.add_parser("new", help="create a new site in DIR", description="create a new site in DIR")
     p.add_argument("dir", type=Path, metavar="DIR")
@@ -119,7 +122,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     for rel in report.written:
         say(f"wrote {rel}")
     describe_ingest(report)
-    report_problems(report.problems)
+    report_problems(report.problems, report.warnings)
     return CONTENT_PROBLEMS if report.problems else OK
 
 
@@ -128,14 +131,15 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     report = build(config, output_of(args, config))
     describe_build(report, output_of(args, config), time.perf_counter() - started)
-    return CONTENT_PROBLEMS if report.problems else OK
+    return CONTENT_PROBLEMS if report.problems or args.strict and report.warnings else OK
 
 
 def run_check(args: argparse.Namespace) -> int:
-    problems = check(load_config(args.site))
-    report_problems(problems)
-    say("no problems" if not problems else f"{len(problems)} problem(s)")
-    return CONTENT_PROBLEMS if problems else OK
+    report = check(load_config(args.site))
+    report_problems(report.problems, report.warnings)
+    counts = [f"{len(found)} {what}(s)" for found, what in ((report.problems, "problem"), (report.warnings, "warning")) if found]
+    say(", ".join(counts) or "no problems")
+    return CONTENT_PROBLEMS if report.problems or args.strict and report.warnings else OK
 
 
 def run_publish_git(args: argparse.Namespace) -> int:
@@ -309,15 +313,19 @@ def describe_merge(merge) -> None:
 
 def describe_build(report: BuildReport, output: Path, seconds: float) -> None:
     describe_ingest(report.ingest)
-    report_problems(tuple(p for p in report.problems if p not in report.ingest.problems) + report.ingest.problems)
+    report_problems(tuple(p for p in report.problems if p not in report.ingest.problems) + report.ingest.problems,
+                    report.warnings)
     w = report.write
     say(f"build: {report.documents} releases, {report.pages} files in {output} "
         f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) in {seconds:.2f} s")
 
 
-def report_problems(problems: Sequence[Problem]) -> None:
+def report_problems(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
+    """Errors, then warnings (what is built all the same), each as `file:line: field: message`."""
     for problem in sorted(set(problems)):
         print(f"error: {problem}", file=sys.stderr)
+    for warning in sorted(set(warnings)):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def say(message: str) -> None:

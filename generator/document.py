@@ -29,6 +29,7 @@ CHECKSUM_LINE = re.compile(r"^checksum: *([0-9a-f]{64}) *\n", re.MULTILINE)
 CONFLICT_START, CONFLICT_MIDDLE, CONFLICT_END = "<<<<<<< yours", "=======", ">>>>>>> annotator"
 CONFLICT_SIDES = ("yours", "annotator")
 MAX_SLUG_WORDS = 8
+MAX_SLUG_CHARS = 100  # file names stay well under the file system's 255 bytes, whatever the title
 
 # key -> (required, description). The order is the order the writer uses.
 KEYS: dict[str, tuple[bool, str]] = {
@@ -72,7 +73,11 @@ def slugify(text: str, max_words: int = MAX_SLUG_WORDS) -> str:
     """ASCII, lower-case, hyphenated; at most max_words words; 'release' when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
-    return "-".join(words[:max_words]) or "release"
+    slug = "-".join(words[:max_words])
+    if len(slug) > MAX_SLUG_CHARS:
+        cut = slug.rfind("-", 0, MAX_SLUG_CHARS + 1)
+        slug = slug[:cut if cut > 0 else MAX_SLUG_CHARS]
+    return slug or "release"
 
 
 def render_document(release: Release, annotation: Annotation, annotator_version: str) -> str:
@@ -193,7 +198,8 @@ def parse_document(source: str, path: str, topic_slugs: frozenset[str] | None = 
     try:
         root = load_located(yaml_text, origin, first_line=2)
     except yaml.YAMLError as exc:
-        raise ContentError([Problem(origin, error_line(exc, 2), "front matter", f"not valid YAML: {error_text(exc)}")]) from None
+        raise ContentError([Problem(origin, error_line(exc, 2), "front matter", f"not valid YAML: {error_text(exc)} "
+                                    "(fix the YAML between the '---' lines)")]) from None
     return read_fields(root, path, body, topic_slugs, origin, digest)
 
 
@@ -205,7 +211,9 @@ def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str]
     reader = FieldReader(root.value, origin, root.line)
     for key, item in root.value.items():
         if key not in KEYS:
-            reader.problem(item.line, key, "unknown key" + did_you_mean(key, KEYS) + "; put your own keys under 'extra:'")
+            hint = ("; a release's slug is its file name: rename the file" if key == "slug"
+                    else "; put your own keys under 'extra:'")
+            reader.problem(item.line, key, "unknown key" + did_you_mean(key, KEYS) + hint)
     date = reader.get("date", as_date, None)
     title = reader.get("title", non_empty_text, "")
     topics = tuple(reader.get("topics", text_list, []))
@@ -221,7 +229,7 @@ def read_fields(root: Located, path: str, body: str, topic_slugs: frozenset[str]
     document = Document(
         path=path,
         slug=Path(path).stem,
-        source_file=reader.get("source_file", as_text, ""),
+        source_file=reader.get("source_file", release_file, ""),
         source_sha256=reader.get("source_sha256", as_text, ""),
         title=title,
         title_source=reader.get("title_source", as_text, "derived"),
@@ -344,7 +352,7 @@ class FieldReader:
                 except ValueError as exc:
                     self.problem(value.line, f"{key}.{name}", str(exc))
             for name, convert in schema.items():  # optional text fields the writer leaves out when empty
-                if name not in values and name not in entry.value and convert is as_text:
+                if name not in values and name not in entry.value and convert in (as_text, country_code):
                     values[name] = ""
             missing = [name for name in required if name not in values]
             if missing:
@@ -359,6 +367,16 @@ def as_text(value: Any) -> str:
     if isinstance(value, (dict, list)):
         raise ValueError(f"expected text, got {type(value).__name__}")
     return "" if value is None else str(value)
+
+
+def release_file(value: Any) -> str:
+    """A path relative to content/releases/ that stays inside it."""
+    path = as_text(value)
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith(("/", "\\")) or ".." in parts or "\x00" in path or re.match(r"^[A-Za-z]:", path):
+        raise ValueError(f"'{path}' leaves content/releases/; give the release's file name relative to "
+                         "content/releases/, e.g. 2024-10-28-dod-1.txt")
+    return path
 
 
 def non_empty_text(value: Any) -> str:
@@ -429,6 +447,8 @@ def number(value: Any) -> int | float:
             value = float(str(value).replace(",", ""))
         except ValueError:
             raise ValueError(f"'{value}' is not a number") from None
+    if isinstance(value, int) and abs(value) >= 10 ** 300:  # past what a float holds
+        raise ValueError("a number of more than 300 digits is too large; write it with an exponent, e.g. 1e30")
     return int(value) if float(value).is_integer() and abs(value) < 1e18 else float(value)
 
 

@@ -12,6 +12,7 @@ new annotation against that base (see merge.py); without a base the file is kept
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from generator.config import Config
 from generator.document import (annotated_path, annotator_of, checksum_of, conflicts_of, is_edited, parse_document,
                                 render_document, sha_of, source_of, write_text_atomic)
 from generator.errors import ContentError, Problem
-from generator.ingest import IGNORED_NAMES, is_release_file, read_releases
+from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
 from generator.records import Document, Release
 
@@ -50,6 +51,7 @@ class IngestReport:
     removed: tuple[str, ...] = ()  # annotated files of releases that no longer exist
     problems: tuple[Problem, ...] = ()
     merged: tuple[Merge, ...] = ()  # hand-edited files merged with a new annotation (not in `written`)
+    warnings: tuple[Problem, ...] = ()  # release files read all the same (not UTF-8, dated in the future): warnings_of
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class Corpus:
     annotated: dict[str, AnnotatedFile] = field(default_factory=dict)
     releases: dict[str, ReleaseFile] = field(default_factory=dict)
     release_problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)  # source_file -> its problems
+    release_notes: dict[str, ReleaseNotes] = field(default_factory=dict)  # source_file -> what it is warned about
 
 
 def annotator_stamp(config: Config) -> str:
@@ -154,10 +157,14 @@ def read_annotated(folder: Path, rel: str, topic_slugs: frozenset[str]) -> Annot
     path = folder / rel
     stat = path.stat()
     origin = f"content/annotated/{rel}"
+    big = too_big(stat.st_size, origin, "content/annotated/")
+    if big is not None:
+        return AnnotatedFile(rel, stat.st_size, stat.st_mtime_ns, ("", ""), "", "", True, None, (big,))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        problem = Problem(origin, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        problem = Problem(origin, exc.object.count(b"\n", 0, exc.start) + 1, "encoding",
+                          f"not UTF-8 (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8")
         return AnnotatedFile(rel, stat.st_size, stat.st_mtime_ns, ("", ""), "", "", True, None, (problem,))
     return annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, topic_slugs)
 
@@ -196,12 +203,15 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     candidates = list_releases(config, only_releases)
     looked_at = {source_file for source_file, _ in candidates} | (only_releases or set())
     before = dict(corpus.releases)  # what each file was when last read
+    notes_before = dict(corpus.release_notes)
     if only_releases is None:
         corpus.releases, corpus.release_problems = {}, {}
+        corpus.release_notes = {}
     else:
         for source_file in looked_at:
             corpus.releases.pop(source_file, None)
             corpus.release_problems.pop(source_file, None)
+            corpus.release_notes.pop(source_file, None)
     seen: set[Key] = {key for key in by_source if key[0] not in looked_at} if only_releases is not None else set()
     taken = set(corpus.annotated)
     written: list[str] = []
@@ -226,15 +236,21 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
             unchanged += len(olds)  # the common case: nothing to parse, nothing to annotate
             seen |= {f.source for f in olds}
             corpus.releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(olds))
+            corpus.release_notes[source_file] = notes_before[source_file] if not data and source_file in notes_before \
+                else notes_of(data or path.read_bytes(), source_file, f"content/releases/{source_file}",
+                              [(f.document.date, f.source[1]) for f in olds if f.document])
             continue
         origin = f"content/releases/{source_file}"
+        data = data or path.read_bytes()
         try:
-            found = read_releases(data or path.read_bytes(), source_file, origin, config.zone)
+            found = read_releases(data, source_file, origin, config.zone)
         except ContentError as exc:
+            corpus.release_notes[source_file] = notes_of(data, source_file, origin)
             corpus.release_problems[source_file] = tuple(exc.problems)
             seen |= {key for key in by_source if key[0] == source_file}  # keep the last good annotation
             continue
         corpus.releases[source_file] = ReleaseFile(stat.st_size, stat.st_mtime_ns, sha, len(found))
+        corpus.release_notes[source_file] = notes_of(data, source_file, origin, [(r.date, r.source_item) for r in found])
         for release in found:
             key = (source_file, release.source_item)
             if key in seen:
@@ -371,10 +387,17 @@ def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tu
                  if not any(part.startswith(".") for part in rel.split("/"))]
     out: list[tuple[str, Path | Problem]] = []
     for rel, path in names:
-        if path.is_symlink() and site not in path.resolve().parents and not IGNORED_NAMES.search(path.name):
-            out.append((rel, Problem(f"content/releases/{rel}", 0, "", "symbolic link to a file outside the site: skipped")))
+        if IGNORED_NAMES.search(path.name):
+            continue  # editor, backup and system files
+        link = path.is_symlink()
+        if link and not path.exists():
+            out.append((rel, Problem(f"content/releases/{rel}", 0, "symlink", "a symbolic link to a file that does not "
+                                     "exist; fix the link or remove it")))
+        elif link and site not in path.resolve().parents:
+            out.append((rel, Problem(f"content/releases/{rel}", 0, "symlink", "a symbolic link to a file outside the "
+                                     "site, not read; copy the file into content/releases/ instead")))
         elif is_release_file(path):
-            out.append((rel, path))
+            out.append((rel, too_big(path.stat().st_size, f"content/releases/{rel}") or path))
     return out
 
 
@@ -421,4 +444,30 @@ def documents_of(corpus: Corpus) -> tuple[list[Document], list[Problem]]:
             continue
         seen[slug] = rel
         documents.append(file.document)
-    return documents, problems
+    documents, duplicates = drop_duplicates(documents)
+    return documents, problems + duplicates
+
+
+def drop_duplicates(documents: list[Document]) -> tuple[list[Document], list[Problem]]:
+    """Two release files with the same bytes are built once: the file whose name sorts first."""
+    first: dict[Key, str] = {}
+    for document in sorted(documents, key=lambda d: (d.source_file, d.path)):
+        if document.source_sha256:
+            first.setdefault((document.source_sha256, document.source_item), document.source_file)
+    kept: list[Document] = []
+    problems: list[Problem] = []
+    for document in documents:
+        owner = first.get((document.source_sha256, document.source_item), document.source_file)
+        if owner != document.source_file:
+            problems.append(Problem(f"content/releases/{document.source_file}", 0, "duplicate",
+                                    f"the same bytes as content/releases/{owner}; left out of the site "
+                                    "(delete one of the two files)"))
+        else:
+            kept.append(document)
+    return kept, problems
+
+
+def warnings_of(corpus: Corpus, today: dt.date) -> tuple[Problem, ...]:
+    """What the release files are warned about: not UTF-8, dated after today. --strict fails on them."""
+    return tuple(sorted(warning for source_file, notes in corpus.release_notes.items()
+                        for warning in notes.encoding + future_dates(notes, f"content/releases/{source_file}", today)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.resources
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 import generator
-from generator.config import Config
+from generator.config import CONFIG_FILE, Config
 from generator.errors import ConfigError, Problem, did_you_mean
 from generator.yamlio import Located, error_line, error_text, load_located, plain
 
@@ -63,10 +64,11 @@ def resolve_theme(config: Config) -> Theme:
                                        f"themes extend each other in a circle: {' -> '.join(chain + [name])}")])
         found = find_theme_dir(name, config)
         if found is None:
-            where = display(dirs[-1] / THEME_FILE, config) if dirs else "site.yaml"
+            where = display(dirs[-1] / THEME_FILE, config) if dirs else CONFIG_FILE
             field = "parent" if dirs else "theme"
             available = ", ".join(available_themes(config)) or "none"
-            raise ConfigError([Problem(where, 0, field, f"no theme '{name}' in themes/ (available: {available})"
+            line = key_line(dirs[-1] / THEME_FILE if dirs else config.site_dir / CONFIG_FILE, field)
+            raise ConfigError([Problem(where, line, field, f"no theme '{name}' in themes/ (available: {available})"
                                        + did_you_mean(name, available_themes(config)))])
         meta = read_theme_meta(found, config)
         if not chain:
@@ -206,6 +208,16 @@ def read_outputs(item: Located, origin: str, problems: list[Problem]) -> tuple[O
             continue
         rules.append(OutputRule(page, tuple(names), origin, extras.line))
     return tuple(rules)
+
+
+def key_line(path: Path, key: str) -> int:
+    """The line of a top-level key in a YAML file, for a message; 0 when it cannot be found."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 def display(path: Path, config: Config) -> str:

@@ -22,6 +22,7 @@ BYLINE = re.compile(
 )
 DATELINE = re.compile(r"^[A-Z][A-Za-z.\- ]+,\s*[A-Z][A-Za-z.\- ]+$")  # "Washington, D.C."
 IGNORED_NAMES = re.compile(r"(^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$|^4913$|\.DS_Store$)")
+MAX_LINE_CHARS = 50_000  # a longer line is not release text (the longest line of 420 real releases: 1,850)
 
 
 def is_release_file(path: Path) -> bool:
@@ -36,13 +37,30 @@ def load_release(path: Path, source_file: str, timezone: ZoneInfo) -> Release:
 
 
 def decode(data: bytes, origin: str) -> str:
-    """UTF-8 (with or without BOM); cp1252 as the wire services' usual fallback."""
-    if b"\x00" in data:
-        raise ContentError([Problem(origin, 0, "", "binary content (NUL bytes): not a text release")])
+    """UTF-8 (with or without BOM); cp1252 as the wire services' usual fallback (see encoding_problem)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ContentError([Problem(origin, data.count(b"\n", 0, nul) + 1, "encoding",
+                                    "binary content (a NUL byte), not a text release; remove the file from "
+                                    "content/releases/ (if it is UTF-16 text, save it as UTF-8)")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def encoding_problem(data: bytes, origin: str) -> Problem | None:
+    """The warning for bytes that are not UTF-8, which decode() reads as Windows-1252; None for UTF-8
+    (and for binary content, which decode() refuses)."""
+    if b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        return Problem(origin, data.count(b"\n", 0, exc.start) + 1, "encoding",
+                       f"not UTF-8 (byte 0x{byte:02x}); read as Windows-1252 (save the file as UTF-8 to silence this)")
 
 
 def parse_release(text: str, source_file: str, sha256: str, timezone: ZoneInfo) -> Release:
@@ -50,7 +68,13 @@ def parse_release(text: str, source_file: str, sha256: str, timezone: ZoneInfo) 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise ContentError([Problem(source_file, 1, "header", "empty file: expected a release header line")])
+        raise ContentError([Problem(source_file, 1, "header", f"empty file: expected a release header line such as "
+                                    f"'{HEADER_EXAMPLE}'; write the release or delete the file")])
+    long_line = next((i for i, line in enumerate(lines) if len(line) > MAX_LINE_CHARS), None)
+    if long_line is not None:
+        raise ContentError([Problem(source_file, long_line + 1, "body",
+                                    f"a line of {len(lines[long_line]):,} characters, over the limit of {MAX_LINE_CHARS:,}: "
+                                    "not release text (break it into paragraphs)")])
     match = HEADER.match(lines[first].strip())
     if not match:
         raise ContentError([Problem(source_file, first + 1, "header",
@@ -59,10 +83,12 @@ def parse_release(text: str, source_file: str, sha256: str, timezone: ZoneInfo) 
     at = parse_datetime(match["at"], source_file, first + 1).replace(tzinfo=timezone)
     paragraphs = split_paragraphs(lines[first + 1:])
     if not paragraphs:
-        raise ContentError([Problem(source_file, first + 1, "body", "the release has a header but no text")])
+        raise ContentError([Problem(source_file, first + 1, "body",
+                                    "the release has a header but no text; write its text below the header")])
     byline, dateline, headline, paragraphs = split_front_lines(paragraphs)
     if not paragraphs:
-        raise ContentError([Problem(source_file, first + 2, "body", "the release has no text after its byline")])
+        raise ContentError([Problem(source_file, first + 2, "body",
+                                    "the release has no text after its byline; write its text below the byline")])
     return Release(
         source_file=source_file, sha256=sha256, date=date, kind=match["kind"].strip(),
         distributor=match["distributor"].strip(), distributed_at=at, paragraphs=tuple(paragraphs),
