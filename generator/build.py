@@ -13,7 +13,7 @@ import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
@@ -22,7 +22,9 @@ from generator.errors import ContentError, Problem
 from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
 from generator.records import Document
-from generator.render import PlanMemory, Templates, render_changes
+from generator.render import PlanMemory, RenderResult, Templates, render_changes
+from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
+                              remove_index, stage_index)
 from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, warnings_of
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
@@ -51,6 +53,7 @@ class BuildReport:
     write: WriteReport | None
     problems: tuple[Problem, ...] = field(default=())  # every content problem, ingest included
     rendered: int = 0  # pages rendered by this build, static files aside (the others' inputs did not change)
+    search: str = ""  # a line about the search index when there is news: made, kept from the last full build, or off
     warnings: tuple[Problem, ...] = ()  # what is built all the same (not UTF-8, a date in the future); --strict fails on them
 
 
@@ -63,6 +66,7 @@ class State:
     corpus: Corpus
     output: str = ""  # the output folder the page keys describe
     page_keys: dict[str, str] = field(default_factory=dict)
+    index_key: str = ""  # what output/pagefind/ was made from (search.index_key); "" when unknown
 
 
 class Builder:
@@ -78,6 +82,7 @@ class Builder:
         self.templates: Templates | None = None
         self.memory = PlanMemory()  # the last Site and its page specs, lent to the next build
         self.built = False  # output/ was written by this Builder, so its page keys can be trusted as they are
+        self.search: Pagefind | SearchOff | None = None  # Pagefind, looked for on the first build that wants search
 
     def build(self, config: Config, changed: Iterable[str] | None = None) -> BuildReport:
         """Ingest what is new or changed, then bring output/ up to date.
@@ -92,20 +97,12 @@ class Builder:
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
                                state.corpus.annotated else None)
         documents, problems = documents_of(state.corpus)
-        templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
-        site = build_site(documents, config, self.memory.site)
-        previous = trusted_keys(state, output, trust=self.in_place and self.built)
-        result = render_changes(site, config, theme, previous, templates, self.memory)
-        if self.in_place and output.is_dir():
-            forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
-            removed = sorted(set(previous) - {path for path, _ in result.keys})
-            written = update_in_place(result.pages, output, removed)
-        elif previous and set(previous) == {path for path, _ in result.keys} \
-                and all(same_bytes(output / page.path, page.content) for page in result.pages):
-            written = WriteReport(0, len(result.keys), 0)  # output/ is already exactly this site
-        else:
-            written = write_output(result.pages, output, result.kept)
-        state.output, state.page_keys = str(output), dict(result.keys)
+        search = self.search_for(config)
+        try:
+            result, written, search_line = self.make(config, theme, state, documents, output, search)
+        except SearchOff as failed:  # Pagefind failed on this site: the site is made again without search
+            self.search = failed
+            result, written, search_line = self.make(config, theme, state, documents, output, failed)
         self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
                                                      or not cache_path(config).exists()):
@@ -114,7 +111,64 @@ class Builder:
         rendered = sum(1 for page in result.pages if not page.path.startswith("static/"))
         warnings = warnings_of(state.corpus, self.today or today_in(config))
         return BuildReport(replace(report, warnings=warnings), len(documents), len(result.keys), written, all_problems,
-                           rendered, warnings=warnings)
+                           rendered, search_line, warnings=warnings)
+
+    def make(self, config: Config, theme: Theme, state: State, documents: list[Document], output: Path,
+             search: Pagefind | SearchOff) -> tuple[RenderResult, WriteReport, str]:
+        """Render what changed and bring output/ and its search index up to date; raises SearchOff
+        when Pagefind fails (output/ then holds no half-made index)."""
+        tool = search if isinstance(search, Pagefind) else None
+        config = config if tool else replace(config, search=False)  # the theme then shows no search box
+        templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
+        site = build_site(documents, config, self.memory.site)
+        previous = trusted_keys(state, output, trust=self.in_place and self.built)
+        result = render_changes(site, config, theme, previous, templates, self.memory)
+        known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
+        line = "" if tool else f"search: off ({search.reason})"
+        if self.in_place and output.is_dir():
+            forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
+            removed = sorted(set(previous) - {path for path, _ in result.keys})
+            written = update_in_place(result.pages, output, removed)
+            state.output, state.page_keys = str(output), dict(result.keys)
+            if tool is None:
+                remove_index(output)
+                state.index_key = ""
+            elif not has_index(output):
+                line = index_in_place(output, tool).line(len(site.releases))
+                state.index_key = index_key((path for path, _ in result.keys), tool)
+            else:  # indexing 10,000 releases takes far longer than a live-preview edit may: the index stays
+                touched = any(is_indexed(path) for path in (*written.changed, *removed))
+                state.index_key = "" if touched else known  # "": out of date, `briefing build` makes it again
+                if not state.index_key:
+                    line = "search: index from the last full build (briefing build brings it up to date)"
+            return result, written, line
+        key = index_key((path for path, _ in result.keys), tool) if tool else ""
+        if previous and key == known and set(previous) == {path for path, _ in result.keys} \
+                and all(same_bytes(output / page.path, page.content) for page in result.pages):
+            written = WriteReport(0, len(result.keys), 0)  # output/ is already exactly this site
+        else:
+            made: list[str] = []
+
+            def finish(staging: Path, changed: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+                index = stage_index(staging, output, tool, due=key != known or any(map(is_indexed, changed)))
+                made.extend([index.report.line(len(site.releases))] if index.report else [])
+                return index.unchanged, index.written
+
+            written = write_output(result.pages, output, result.kept, finish if tool else None)
+            state.index_key, line = key, made[0] if made else line
+        state.output, state.page_keys = str(output), dict(result.keys)
+        return result, written, line
+
+    def search_for(self, config: Config) -> Pagefind | SearchOff:
+        """Pagefind, or why search is off (site.yaml says so, or Pagefind is missing or failed)."""
+        if not config.search:
+            return SearchOff("search: false in site.yaml")
+        if self.search is None:
+            try:
+                self.search = find_pagefind()
+            except SearchOff as missing:
+                self.search = missing
+        return self.search
 
     def state_for(self, config: Config) -> State:
         digest = config_digest(config)

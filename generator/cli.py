@@ -318,6 +318,8 @@ def describe_build(report: BuildReport, output: Path, seconds: float) -> None:
     w = report.write
     say(f"build: {report.documents} releases, {report.pages} files in {output} "
         f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) in {seconds:.2f} s")
+    if report.search:
+        say(report.search)
 
 
 def report_problems(problems: Sequence[Problem], warnings: Sequence[Problem] = ()) -> None:
