@@ -24,7 +24,7 @@ from generator.config import load_config
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-WAIT_MS = 15_000
+WAIT_MS = 45_000  # generous: CI machines may be busy (a 15 s wait once ran out under a load average of 10)
 SMALL_SITE = Path(__file__).resolve().parent / "fixtures" / "small-site"
 BASE_PATH = "/briefing/"  # the small site's base_url is https://example.org/briefing/
 WORD = "Quillwort"  # added to one release only
