@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -676,7 +677,7 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
         else:
             updated = max([e.document.distributed_at for e in new] + ([same.updated] if same.updated else []), default=None)
     else:
-        weeks = entity_weeks(releases, {})
+        weeks = entity_weeks(releases)
         updated = max((e.document.distributed_at for e in releases), default=None)
     shown, recent = 0, 0
     for group in weeks[: config.recent_weeks]:  # whole weeks in full, up to about RECENT_RELEASES releases
@@ -726,23 +727,11 @@ def week_group(label: str, releases: tuple[Entry, ...]) -> WeekGroup:
     return WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6), releases, page_url=url)
 
 
-def entity_weeks(releases: tuple[Entry, ...], reuse: Mapping[str, WeekGroup]) -> tuple[WeekGroup, ...]:
-    """An entity's releases by week, newest week first; each group links to the week's page."""
-    by_week: dict[str, list[Entry]] = defaultdict(list)
-    for entry in releases:
-        by_week[entry.week].append(entry)
-    groups = []
-    for label in sorted(by_week, reverse=True):
-        old = reuse.get(label)
-        if old is not None and same_items(old.releases, by_week[label]):
-            groups.append(old)
-            continue
-        year, number = parse_week(label)
-        start = dt.date.fromisocalendar(year, number, 1)
-        url = f"weeks/{week_slug(label)}/"
-        groups.append(WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6),
-                                tuple(by_week[label]), page_url=url))
-    return tuple(groups)
+def entity_weeks(releases: tuple[Entry, ...]) -> tuple[WeekGroup, ...]:
+    """An entity's releases by week, newest week first; each group links to the week's page.
+
+    Releases are newest first, so a week's releases stand together."""
+    return tuple(week_group(label, tuple(group)) for label, group in itertools.groupby(releases, key=lambda e: e.week))
 
 
 @functools.lru_cache(maxsize=None)
@@ -750,10 +739,6 @@ def initial_of(name: str) -> str:
     """The letter an entity is filed under: A-Z of its name without accents, else "Other"."""
     first = unicodedata.normalize("NFKD", name[:1]).encode("ascii", "ignore").decode().upper()
     return first if "A" <= first <= "Z" else "Other"
-
-
-def initial(entity: Entity) -> str:
-    return initial_of(entity.name)
 
 
 def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory | None,
@@ -786,7 +771,7 @@ def build_directory(kind: str, entities: tuple[Entity, ...], previous: Directory
         return Directory(kind, url, entities, tuple(letters), most)
     by_letter: dict[str, list[Entity]] = defaultdict(list)
     for entity in entities:
-        by_letter[initial(entity)].append(entity)
+        by_letter[initial_of(entity.name)].append(entity)
     reuse = {letter.label: letter for letter in previous.letters} if previous else {}
     letters = []
     for label in sorted(by_letter, key=lambda label: (label == "Other", label)):
