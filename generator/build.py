@@ -18,17 +18,19 @@ from typing import Iterable, Sequence
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
 from generator.config import Config
-from generator.errors import ContentError, Problem
+from generator.errors import ConfigError, ContentError, Problem
 from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
 from generator.records import Document
-from generator.render import PlanMemory, RenderResult, Templates, render_changes
+from generator.parallel import run_parts, shares, split
+from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
                               remove_index, stage_index)
 from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, warnings_of
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
-from generator.write import WriteReport, check_output_dir, same_bytes, update_in_place, write_output
+from generator.write import (Staged, Stager, WriteReport, check_output_dir, same_bytes, stage_pages, update_in_place,
+                             write_output)
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
@@ -99,53 +101,57 @@ class Builder:
         documents, problems = documents_of(state.corpus)
         search = self.search_for(config)
         try:
-            result, written, search_line = self.make(config, theme, state, documents, output, search)
+            rendered, written, search_line, pages = self.make(config, theme, state, documents, output, search)
         except SearchOff as failed:  # Pagefind failed on this site: the site is made again without search
             self.search = failed
-            result, written, search_line = self.make(config, theme, state, documents, output, failed)
+            rendered, written, search_line, pages = self.make(config, theme, state, documents, output, failed)
         self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
                                                      or not cache_path(config).exists()):
             save_cache(config, state)
         all_problems = tuple(sorted(set(report.problems) | set(problems)))
-        rendered = sum(1 for page in result.pages if not page.path.startswith("static/"))
         warnings = warnings_of(state.corpus, self.today or today_in(config))
-        return BuildReport(replace(report, warnings=warnings), len(documents), len(result.keys), written, all_problems,
+        return BuildReport(replace(report, warnings=warnings), len(documents), pages, written, all_problems,
                            rendered, search_line, warnings=warnings)
 
     def make(self, config: Config, theme: Theme, state: State, documents: list[Document], output: Path,
-             search: Pagefind | SearchOff) -> tuple[RenderResult, WriteReport, str]:
+             search: Pagefind | SearchOff) -> tuple[int, WriteReport, str, int]:
         """Render what changed and bring output/ and its search index up to date; raises SearchOff
-        when Pagefind fails (output/ then holds no half-made index)."""
+        when Pagefind fails (output/ then holds no half-made index). Returns the number of pages
+        rendered, what was written, the search line and the site's page count."""
         tool = search if isinstance(search, Pagefind) else None
         config = config if tool else replace(config, search=False)  # the theme then shows no search box
         templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
         site = build_site(documents, config, self.memory.site)
         previous = trusted_keys(state, output, trust=self.in_place and self.built)
-        result = render_changes(site, config, theme, previous, templates, self.memory)
+        plan = plan_changes(site, config, theme, previous, templates, self.memory)
+        paths = [path for path, _ in plan.keys]
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
         line = "" if tool else f"search: off ({search.reason})"
         if self.in_place and output.is_dir():
+            pages = [*plan.static, *plan.render(plan.todo)]  # all rendered before any is written: the last good site stays
+            if plan.renderer.problems:
+                raise ConfigError(sorted(set(plan.renderer.problems)))
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
-            removed = sorted(set(previous) - {path for path, _ in result.keys})
-            written = update_in_place(result.pages, output, removed)
-            state.output, state.page_keys = str(output), dict(result.keys)
+            removed = sorted(set(previous) - set(paths))
+            written = update_in_place(pages, output, removed)
+            state.output, state.page_keys = str(output), dict(plan.keys)
             if tool is None:
                 remove_index(output)
                 state.index_key = ""
             elif not has_index(output):
                 line = index_in_place(output, tool).line(len(site.releases))
-                state.index_key = index_key((path for path, _ in result.keys), tool)
+                state.index_key = index_key(paths, tool)
             else:  # indexing 10,000 releases takes far longer than a live-preview edit may: the index stays
                 touched = any(is_indexed(path) for path in (*written.changed, *removed))
                 state.index_key = "" if touched else known  # "": out of date, `briefing build` makes it again
                 if not state.index_key:
                     line = "search: index from the last full build (briefing build brings it up to date)"
-            return result, written, line
-        key = index_key((path for path, _ in result.keys), tool) if tool else ""
-        if previous and key == known and set(previous) == {path for path, _ in result.keys} \
-                and all(same_bytes(output / page.path, page.content) for page in result.pages):
-            written = WriteReport(0, len(result.keys), 0)  # output/ is already exactly this site
+            return len(plan.todo), written, line, len(plan.keys)
+        key = index_key(paths, tool) if tool else ""
+        if previous and key == known and not plan.todo and set(previous) == set(paths) \
+                and all(same_bytes(output / page.path, page.content) for page in plan.static):
+            written = WriteReport(0, len(plan.keys), 0)  # output/ is already exactly this site
         else:
             made: list[str] = []
 
@@ -154,10 +160,10 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
-            written = write_output(result.pages, output, result.kept, finish if tool else None)
+            written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
             state.index_key, line = key, made[0] if made else line
-        state.output, state.page_keys = str(output), dict(result.keys)
-        return result, written, line
+        state.output, state.page_keys = str(output), dict(plan.keys)
+        return len(plan.todo), written, line, len(plan.keys)
 
     def search_for(self, config: Config) -> Pagefind | SearchOff:
         """Pagefind, or why search is off (site.yaml says so, or Pagefind is missing or failed)."""
@@ -212,6 +218,21 @@ def trusted_keys(state: State, output: Path, trust: bool) -> dict[str, str]:
 
 def config_digest(config: Config) -> str:
     return hashlib.sha1(repr(config).encode("utf-8")).hexdigest()
+
+
+def rendering(plan: RenderPlan) -> Stager:
+    """Render the plan's pages into the staging folder, shared among the cores: each process
+    renders and stages every n-th page. Template problems of every process are raised together."""
+    def stage(staging: Path, output: Path) -> Staged:
+        def work(specs: Sequence[PageSpec]) -> tuple[Staged, tuple[Problem, ...]]:
+            staged = stage_pages(plan.render(specs), staging, output)
+            return staged, tuple(plan.renderer.problems)
+        results = run_parts(work, split(plan.todo, shares(len(plan.todo))))
+        problems = sorted({problem for _, found in results for problem in found})
+        if problems:
+            raise ConfigError(problems)
+        return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output))
+    return stage
 
 
 # ---------------------------------------------------------------- the cache on disk
@@ -307,5 +328,9 @@ def check(config: Config, today: dt.date | None = None) -> CheckReport:
         notes = notes_of(data, source_file, origin, [(r.date, r.source_item) for r in found])
         warnings.extend(notes.encoding + future_dates(notes, origin, today or today_in(config)))
     documents, doc_problems = load_documents(config)
-    render_changes(build_site(documents, config), config, theme, {})
+    plan = plan_changes(build_site(documents, config), config, theme, {})
+    for _ in plan.render(plan.todo):  # every template problem, without keeping 40,000 pages in memory
+        pass
+    if plan.renderer.problems:
+        raise ConfigError(sorted(set(plan.renderer.problems)))
     return CheckReport(tuple(sorted(set(problems) | set(doc_problems))), tuple(sorted(set(warnings))))

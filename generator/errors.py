@@ -28,6 +28,9 @@ class BriefingError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Problem, ...]]]:
+        return type(self), (self.problems,)  # pickled whole: a build process sends it to another
+
 
 class ConfigError(BriefingError):
     """site.yaml or the theme is unusable: exit code 2."""

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import jinja2
 import jinja2.meta
@@ -98,7 +98,38 @@ class PlanMemory:
 
 def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],
                    templates: "Templates | None" = None, memory: PlanMemory | None = None) -> RenderResult:
-    """Render only the pages whose key differs from `previous` (path -> key of the last build).
+    """Render only the pages whose key differs from `previous` (path -> key of the last build),
+    all of them in memory; template mistakes become one ConfigError. See plan_changes."""
+    plan = plan_changes(site, config, theme, previous, templates, memory)
+    pages = [*plan.static, *plan.render(plan.todo)]
+    if plan.renderer.problems:
+        raise ConfigError(sorted(set(plan.renderer.problems)))
+    return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), plan.keys, plan.kept)
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """What a build must render: the pages whose key changed (`todo`), with the renderer that
+    makes them, one at a time (a site of 40,000 pages is never held in memory at once)."""
+
+    keys: tuple[tuple[str, str], ...]  # (path, key) of every page of the site, in the plan's order
+    kept: tuple[str, ...]  # pages whose key did not change: the previous bytes stand
+    todo: tuple[PageSpec, ...]  # pages to render, in the plan's order
+    static: tuple[Page, ...]  # the theme's static files, always read
+    renderer: "Renderer"
+
+    def render(self, specs: Iterable[PageSpec]) -> Iterator[Page]:
+        """The pages of these specs; a page whose template fails is left out and its problem
+        recorded in `renderer.problems` (of the process that rendered it)."""
+        for spec in specs:
+            page = self.renderer.render_spec(spec)
+            if page is not None:
+                yield page
+
+
+def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],
+                 templates: "Templates | None" = None, memory: PlanMemory | None = None) -> RenderPlan:
+    """Plan the site's pages and find those whose key differs from `previous`.
 
     A page's key digests everything it is made from: its template and every template that one
     extends, includes or imports; the configuration; its own values (the documents it shows, by
@@ -131,10 +162,8 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
         keys[spec.path] = key
         if previous.get(spec.path) != key:
             todo.append(spec)
-    pages = [*static_pages(theme), *filter(None, map(renderer.render_spec, todo))]
-    if renderer.problems:
-        raise ConfigError(sorted(set(renderer.problems)))
-    for page in pages:
+    static = tuple(static_pages(theme))
+    for page in static:
         keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
     if memory is not None:
         memory.site, memory.specs, memory.keys, memory.lines = site, renderer.made, made, renderer.lines
@@ -142,7 +171,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     rendered = {spec.path for spec in todo}
     # in the plan's order, which the site fixes: sorting 40,000 paths on every build would cost more than the rest
     kept = tuple(path for path in keys if path not in rendered and not path.startswith("static/"))
-    return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(keys.items()), kept)
+    return RenderPlan(tuple(keys.items()), kept, tuple(todo), static, renderer)
 
 
 def highlights_of(entry: Entry, links: Mapping[Ref, str], url: Callable[[str], str]) -> tuple[Highlight, ...]:
@@ -731,10 +760,28 @@ class Highlighter(Treeprocessor):
                   if h.text.strip()}
         if not wanted:
             return
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in sorted(wanted, key=lambda t: (-len(t), t)))
-                             + r")(?![\w-])")
-        self.pending, self.pattern, self.wanted = {self.target(h) for h in wanted.values()}, pattern, wanted
+        self.pending, self.wanted = {self.target(h) for h in wanted.values()}, wanted
         self.walk(root)
+
+    def matches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, words) of each whole-word mention, left to right, the longest where several
+        start at one place; what a regex of the words, longest first, between (?<![\\w-]) and
+        (?![\\w-]), finds. Searched word by word: compiling that regex for every release (a
+        different one each) took longer than the rest of making its page."""
+        found = []
+        for words in self.wanted:
+            start = text.find(words)
+            while start != -1:
+                end = start + len(words)
+                if not (start and is_word(text[start - 1])) and not (end < len(text) and is_word(text[end])):
+                    found.append((start, -len(words), words))
+                start = text.find(words, start + 1)
+        found.sort()
+        after = 0
+        for start, minus, words in found:
+            if start >= after:
+                after = start - minus
+                yield start, after, words
 
     @staticmethod
     def target(highlight: Highlight) -> str:
@@ -763,8 +810,8 @@ class Highlighter(Treeprocessor):
         head: str | None = None
         made: list[etree.Element] = []
         last = 0
-        for match in self.pattern.finditer(text):
-            found = self.wanted[match.group(0)]
+        for start, end, words in self.matches(text):
+            found = self.wanted[words]
             if self.target(found) not in self.pending:
                 continue
             self.pending.discard(self.target(found))
@@ -774,17 +821,22 @@ class Highlighter(Treeprocessor):
                 element.set("href", found.href)
             if found.title and found.title != found.text:
                 element.set("title", found.title)
-            element.text = match.group(0)
+            element.text = words
             if made:
-                made[-1].tail = text[last:match.start()]
+                made[-1].tail = text[last:start]
             else:
-                head = text[:match.start()]
+                head = text[:start]
             made.append(element)
-            last = match.end()
+            last = end
         if not made:
             return text, []
         made[-1].tail = text[last:]
         return head, made
+
+
+def is_word(char: str) -> bool:
+    """A character of a word, as the regex class [\\w-] has it."""
+    return char.isalnum() or char in "_-"
 
 
 def make_markdown() -> markdown.Markdown:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -26,7 +26,8 @@ from generator.document import (annotated_path, annotator_of, checksum_of, confl
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
-from generator.records import Document, Release
+from generator.parallel import run_parts, shares, split
+from generator.records import Document, Release, Topic
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
 BASE_DIR = ("content", ".briefing", "base")  # below the site: the base of each annotated file
@@ -140,17 +141,19 @@ def refresh_annotated(corpus: Corpus, config: Config, only: frozenset[str] | Non
             else:
                 corpus.annotated.pop(rel, None)
         return
-    present: dict[str, AnnotatedFile] = {}
+    present: dict[str, AnnotatedFile | None] = {}
     for rel, entry in scan(config.annotated_dir):
         if not rel.endswith(".md"):
             continue
         stat = entry.stat()
         known = corpus.annotated.get(rel)
-        if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            present[rel] = known
-        else:
-            present[rel] = read_annotated(config.annotated_dir, rel, corpus.topic_slugs)
-    corpus.annotated = present
+        same = known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+        present[rel] = known if same else None
+    unread = [rel for rel, file in present.items() if file is None]
+    folder, slugs = config.annotated_dir, corpus.topic_slugs
+    for files in run_parts(lambda rels: [read_annotated(folder, rel, slugs) for rel in rels], split(unread, shares(len(unread)))):
+        present.update((file.rel, file) for file in files)
+    corpus.annotated = {rel: file for rel, file in present.items() if file is not None}
 
 
 def read_annotated(folder: Path, rel: str, topic_slugs: frozenset[str]) -> AnnotatedFile:
@@ -217,6 +220,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     written: list[str] = []
     kept: list[str] = []
     merged: list[Merge] = []
+    due: list[tuple[Release, AnnotatedFile | None]] = []  # to annotate, once every file was looked at
     unchanged = 0
     for source_file, path in candidates:
         if isinstance(path, Problem):
@@ -271,7 +275,10 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
                 else:
                     unchanged += 1
             else:
-                written.append(annotate_one(corpus, config, release, old, taken))
+                due.append((release, old))
+    ready = prepare_all([release for release, _ in due], config, corpus)
+    for (release, old), made in zip(due, ready):  # in the order of the files, as paths are handed out
+        written.append(annotate_one(corpus, config, release, old, taken, made))
     removed = remove_orphans(corpus, config, by_source, seen, kept)
     if changed is None:
         tidy_bases(corpus, config)
@@ -286,17 +293,46 @@ def below(paths: frozenset[str], known: dict[str, object]) -> frozenset[str]:
     return paths | frozenset(name for name in known if name.startswith(folders)) if paths else paths
 
 
-def annotate_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile | None, taken: set[str]) -> str:
-    """Annotate a release and write its annotated file; returns its site-relative path."""
-    annotation = annotate(release, config.taxonomy)
-    text = render_document(release, annotation, corpus.stamp)
+@dataclass(frozen=True)
+class Prepared:
+    """A release annotated, before it is written: its text, the path it asks for, and the file as
+    it reads back from that path (its size and time are those of the file once written)."""
+
+    text: str
+    rel: str
+    file: AnnotatedFile
+
+
+def prepare(release: Release, taxonomy: tuple[Topic, ...], stamp: str, topic_slugs: frozenset[str]) -> Prepared:
+    """Annotate a release: a pure function of the release and the settings, run on any core."""
+    annotation = annotate(release, taxonomy)
+    text = render_document(release, annotation, stamp)
+    rel = annotated_path(release, annotation)
+    return Prepared(text, rel, annotated_from_text(rel, text, 0, 0, topic_slugs))
+
+
+def prepare_all(releases: list[Release], config: Config, corpus: Corpus) -> list[Prepared]:
+    """prepare() for each release, in order, shared among the cores."""
+    taxonomy, stamp, slugs = config.taxonomy, corpus.stamp, corpus.topic_slugs
+    parts = split(releases, shares(len(releases), minimum=16))
+    done = run_parts(lambda part: [prepare(release, taxonomy, stamp, slugs) for release in part], parts)
+    ordered: list[Prepared] = [None] * len(releases)  # type: ignore[list-item]
+    for i, part in enumerate(done):  # part i holds releases i, i + n, i + 2n, ...
+        ordered[i::len(done)] = part
+    return ordered
+
+
+def annotate_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile | None, taken: set[str],
+                 made: Prepared | None = None) -> str:
+    """Write a release's annotated file (annotated here unless `made` already); returns its site-relative path."""
+    made = made or prepare(release, config.taxonomy, corpus.stamp, corpus.topic_slugs)
     if old:
         taken.discard(old.rel)
-    rel = free_path(annotated_path(release, annotation), taken)
+    rel = free_path(made.rel, taken)
     taken.add(rel)
     if old and old.rel != rel:
         remove_annotated(corpus, config, old.rel)
-    write_annotated(corpus, config, rel, text, text)
+    write_annotated(corpus, config, rel, made.text, made.text, made.file if rel == made.rel else None)
     return f"content/annotated/{rel}"
 
 
@@ -324,13 +360,16 @@ def merge_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFi
     return Merge(f"content/annotated/{old.rel}", result.kept, result.taken, result.combined, result.conflicts)
 
 
-def write_annotated(corpus: Corpus, config: Config, rel: str, text: str, base: str) -> None:
-    """Write an annotated file and its base, and remember the file as read, so it is not read back."""
+def write_annotated(corpus: Corpus, config: Config, rel: str, text: str, base: str,
+                    parsed: AnnotatedFile | None = None) -> None:
+    """Write an annotated file and its base, and remember the file as read, so it is not read back.
+    `parsed`: the text as already read back from this path."""
     path = config.annotated_dir / rel
     write_text_atomic(base_of(config, rel), base)
     write_text_atomic(path, text)
     stat = path.stat()
-    corpus.annotated[rel] = annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, corpus.topic_slugs)
+    corpus.annotated[rel] = replace(parsed, size=stat.st_size, mtime_ns=stat.st_mtime_ns) if parsed \
+        else annotated_from_text(rel, text, stat.st_size, stat.st_mtime_ns, corpus.topic_slugs)
 
 
 def remove_annotated(corpus: Corpus, config: Config, rel: str) -> None:

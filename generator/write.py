@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 
 from generator.errors import ConfigError, Problem
 
@@ -54,39 +54,69 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_output(pages: Sequence[PageLike], output: Path, kept: Sequence[str] = (),
+@dataclass(frozen=True)
+class Staged:
+    """What staging some pages did."""
+
+    written: int = 0  # new or changed files
+    unchanged: int = 0  # linked to the old output's file
+    replaced: int = 0  # of those written, how many the old output had with other bytes
+    changed: tuple[str, ...] = ()  # output-relative paths written
+
+    def __add__(self, other: "Staged") -> "Staged":
+        return Staged(self.written + other.written, self.unchanged + other.unchanged, self.replaced + other.replaced,
+                      self.changed + other.changed)
+
+
+Stager = Callable[[Path, Path], Staged]  # (staging, output) -> what it staged: pages made by the caller, maybe in parallel
+
+
+def stage_pages(pages: Iterable[PageLike], staging: Path, output: Path) -> Staged:
+    """Put pages into the staging folder: a hard link to the old output's file when the bytes are
+    the same, else the new bytes. Pages are taken one at a time, as they are made."""
+    written = unchanged = replaced = 0
+    changed: list[str] = []
+    folders: set[Path] = set()
+    for page in pages:
+        rel = safe_relative(page.path)
+        target = staging.joinpath(*rel.parts)
+        make_folder(target.parent, folders)
+        previous = output.joinpath(*rel.parts)
+        if same_bytes(previous, page.content):
+            os.link(previous, target)
+            unchanged += 1
+        else:
+            replaced += previous.is_file()
+            target.write_bytes(page.content)
+            written += 1
+            changed.append(rel.as_posix())
+    return Staged(written, unchanged, replaced, tuple(changed))
+
+
+def write_output(pages: Iterable[PageLike] | Stager, output: Path, kept: Sequence[str] = (),
                  finish: Callable[[Path, Sequence[str]], tuple[int, Sequence[str]]] | None = None) -> WriteReport:
     """Make output/ hold exactly these pages plus the kept files of the old output, atomically.
 
-    `finish(staging, changed)` runs on the complete staged site before it is swapped in (the
-    search index is made there), told which pages are new or changed; it returns how many files
-    it added with their old bytes and the output-relative paths of those it added new or changed.
+    `pages`: the pages, or a Stager that stages them itself (see stage_pages); it may raise, and
+    then nothing changes. `finish(staging, changed)` runs on the complete staged site before it
+    is swapped in (the search index is made there), told which pages are new or changed; it
+    returns how many files it added with their old bytes and the output-relative paths of those
+    it added new or changed.
     """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
     staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
     staging.mkdir()
-    written = unchanged = replaced = 0
-    changed: list[str] = []
     try:
-        for page in pages:
-            rel = safe_relative(page.path)
-            target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            previous = output.joinpath(*rel.parts)
-            if same_bytes(previous, page.content):
-                os.link(previous, target)
-                unchanged += 1
-            else:
-                replaced += previous.is_file()
-                target.write_bytes(page.content)
-                written += 1
-                changed.append(rel.as_posix())
+        staged = pages(staging, output) if callable(pages) else stage_pages(pages, staging, output)
+        written, unchanged, replaced = staged.written, staged.unchanged, staged.replaced
+        changed = list(staged.changed)
+        folders: set[Path] = set()
         for path in kept:  # pages whose inputs did not change: the old bytes stand
             rel = safe_relative(path)
             target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(target.parent, folders)
             os.link(output.joinpath(*rel.parts), target)
             unchanged += 1
         if finish is not None:
@@ -130,6 +160,13 @@ def update_in_place(pages: Sequence[PageLike], output: Path, removed: Sequence[s
                 break
             folder.rmdir()
     return WriteReport(len(changed), len(pages) - len(changed), len(removed), tuple(sorted(changed)))
+
+
+def make_folder(folder: Path, made: set[Path]) -> None:
+    """mkdir -p, once per folder (a site of 40,000 pages has as many folders)."""
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
 
 
 def same_bytes(path: Path, content: bytes) -> bool:

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 # Earlier stages first. A module may import modules of its own rank or lower only.
 ORDER = [
-    {"errors", "records", "yamlio", "data"},
+    {"errors", "records", "yamlio", "data", "parallel"},
     {"config"},
     {"ingest"},
     {"annotate"},
