@@ -25,15 +25,17 @@ from generator.records import Document
 from generator.parallel import run_parts, shares, split
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
-                              remove_index, stage_index)
-from generator.sync import Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, warnings_of
+                              pagefind_identity, remove_index, stage_index)
+from generator.sync import (Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, scan,
+                            warnings_of)
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
-from generator.write import (Staged, Stager, WriteReport, check_output_dir, same_bytes, stage_pages, update_in_place,
-                             write_output)
+from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_output_dir, patch_output, same_bytes,
+                             stage_pages, update_in_place, write_output)
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
+STAMP_FILE = "unchanged.pickle"
 def code_digest() -> str:
     """A digest of Briefing's own code and data: a cache made by other code is not used."""
     root = Path(__file__).parent
@@ -85,6 +87,7 @@ class Builder:
         self.memory = PlanMemory()  # the last Site and its page specs, lent to the next build
         self.built = False  # output/ was written by this Builder, so its page keys can be trusted as they are
         self.search: Pagefind | SearchOff | None = None  # Pagefind, looked for on the first build that wants search
+        self.state_saved = False  # SITE/.briefing-cache/ holds this Builder's state
 
     def build(self, config: Config, changed: Iterable[str] | None = None) -> BuildReport:
         """Ingest what is new or changed, then bring output/ up to date.
@@ -95,6 +98,13 @@ class Builder:
         output = (self.output or config.site_dir / "output").absolute()
         check_output_dir(output, config.site_dir)
         theme = resolve_theme(config)
+        today = self.today or today_in(config)
+        first = self.state is None and self.use_cache and not self.in_place and changed is None
+        if first:  # a new `briefing build`: when no input changed since the last one, its report stands
+            unchanged = unchanged_since_last(config, theme, output, today)
+            if unchanged is not None:
+                return unchanged
+            forget_stamp(config)
         state = self.state_for(config)
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
                                state.corpus.annotated else None)
@@ -107,12 +117,16 @@ class Builder:
             rendered, written, search_line, pages = self.make(config, theme, state, documents, output, failed)
         self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
-                                                     or not cache_path(config).exists()):
+                                                     or report.merged or not self.state_saved):
             save_cache(config, state)
+            self.state_saved = True
         all_problems = tuple(sorted(set(report.problems) | set(problems)))
-        warnings = warnings_of(state.corpus, self.today or today_in(config))
-        return BuildReport(replace(report, warnings=warnings), len(documents), pages, written, all_problems,
+        warnings = warnings_of(state.corpus, today)
+        done = BuildReport(replace(report, warnings=warnings), len(documents), pages, written, all_problems,
                            rendered, search_line, warnings=warnings)
+        if first:
+            save_stamp(config, theme, output, today, done, isinstance(self.search, Pagefind) and config.search)
+        return done
 
     def make(self, config: Config, theme: Theme, state: State, documents: list[Document], output: Path,
              search: Pagefind | SearchOff) -> tuple[int, WriteReport, str, int]:
@@ -160,7 +174,14 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
-            written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
+            removed = sorted(set(previous) - set(paths)) if previous else []
+            if previous and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT:
+                written = patch_output(rendering(plan), output, removed)  # few files change: no 40,000-file copy
+                written = replace(written, unchanged=len(plan.keys) - written.written)  # every other file stands
+                if tool and (key != known or any(map(is_indexed, (*written.changed, *removed)))):
+                    made.append(index_in_place(output, tool).line(len(site.releases)))
+            else:
+                written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
             state.index_key, line = key, made[0] if made else line
         state.output, state.page_keys = str(output), dict(plan.keys)
         return len(plan.todo), written, line, len(plan.keys)
@@ -181,6 +202,7 @@ class Builder:
         if self.state is None or self.state.config_digest != digest:
             loaded = load_cache(config, digest) if self.use_cache else None
             self.state = loaded or State(CACHE_FORMAT, digest, new_corpus(config))
+            self.state_saved = loaded is not None  # the cache on disk is this state (not one of other code or settings)
         return self.state
 
     def templates_for(self, theme: Theme, config: Config) -> Templates:
@@ -217,21 +239,22 @@ def trusted_keys(state: State, output: Path, trust: bool) -> dict[str, str]:
 
 
 def config_digest(config: Config) -> str:
-    return hashlib.sha1(repr(config).encode("utf-8")).hexdigest()
+    """The settings, wherever the site is: `--site .` and `--site /path/to/site` share the cache."""
+    return hashlib.sha1(repr(replace(config, site_dir=Path("."))).encode("utf-8")).hexdigest()
 
 
 def rendering(plan: RenderPlan) -> Stager:
     """Render the plan's pages into the staging folder, shared among the cores: each process
     renders and stages every n-th page. Template problems of every process are raised together."""
-    def stage(staging: Path, output: Path) -> Staged:
+    def stage(staging: Path, output: Path, link: bool) -> Staged:
         def work(specs: Sequence[PageSpec]) -> tuple[Staged, tuple[Problem, ...]]:
-            staged = stage_pages(plan.render(specs), staging, output)
+            staged = stage_pages(plan.render(specs), staging, output, link)
             return staged, tuple(plan.renderer.problems)
         results = run_parts(work, split(plan.todo, shares(len(plan.todo))))
         problems = sorted({problem for _, found in results for problem in found})
         if problems:
             raise ConfigError(problems)
-        return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output))
+        return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output, link))
     return stage
 
 
@@ -268,6 +291,96 @@ def save_cache(config: Config, state: State) -> None:
 
 def forget_cache(config: Config) -> None:
     cache_path(config).unlink(missing_ok=True)
+    forget_stamp(config)
+
+
+# ---------------------------------------------------------------- a rebuild with nothing changed
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the last `briefing build` read and made, to tell at once that nothing changed since.
+
+    Like make, it trusts sizes and modification times: the inputs are the content files, the
+    theme's files, the configuration, Briefing's code and Pagefind; output/ is trusted as the
+    folder the build swapped in (the same folder, its top level untouched). The report is what
+    a build would print with nothing changed; it holds the warnings of that day.
+    """
+
+    format: str
+    config_digest: str
+    inputs: str  # digest of the path, size and time of every input file
+    output: str
+    output_id: tuple[int, int, int]  # device, inode and time of output/
+    today: dt.date
+    report: BuildReport
+
+
+def stamp_path(config: Config) -> Path:
+    return config.site_dir / CACHE_DIR / STAMP_FILE
+
+
+def forget_stamp(config: Config) -> None:
+    stamp_path(config).unlink(missing_ok=True)
+
+
+def inputs_digest(config: Config, theme: Theme) -> str:
+    """The path, size and modification time of every file a build reads; Pagefind's when search is on."""
+    digest = hashlib.sha1((pagefind_identity() if config.search else "off").encode("utf-8"))
+    folders = [("releases", config.releases_dir), ("annotated", config.annotated_dir)]
+    folders += [(f"theme{i}", folder) for i, folder in enumerate(dict.fromkeys(d.parent for d in theme.template_dirs
+                                                                               + theme.static_dirs))]
+    for name, folder in folders:
+        digest.update(f"\0\0{name}".encode("utf-8"))
+        for rel, entry in scan(folder):
+            try:
+                stat = entry.stat()
+            except OSError:  # a dangling symbolic link
+                stat = entry.stat(follow_symlinks=False)
+            digest.update(f"\0{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def output_id(output: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = output.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns
+
+
+def unchanged_since_last(config: Config, theme: Theme, output: Path, today: dt.date) -> BuildReport | None:
+    """The report of the last build when nothing it read changed and output/ is as it left it; else None."""
+    try:
+        with stamp_path(config).open("rb") as handle:
+            stamp = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(stamp, Stamp) or stamp.format != CACHE_FORMAT or stamp.config_digest != config_digest(config) \
+            or stamp.today != today or stamp.output != str(output) or stamp.output_id != output_id(output) \
+            or not (output / "index.html").is_file():
+        return None
+    if stamp.inputs != inputs_digest(config, theme):
+        return None
+    return stamp.report
+
+
+def save_stamp(config: Config, theme: Theme, output: Path, today: dt.date, report: BuildReport, search: bool) -> None:
+    """Remember this build's inputs and the report a build with nothing changed would give."""
+    made = output_id(output)
+    if made is None:
+        return
+    ingest = report.ingest
+    steady = replace(report, ingest=replace(ingest, written=(), removed=(), merged=(),
+                                            unchanged=ingest.unchanged + len(ingest.written) + len(ingest.merged)),
+                     write=WriteReport(0, report.pages, 0), rendered=0, search="" if search else report.search)
+    stamp = Stamp(CACHE_FORMAT, config_digest(config), inputs_digest(config, theme), str(output), made, today,
+                  steady)
+    path = stamp_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("wb") as handle:
+        pickle.dump(stamp, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------- one-shot commands

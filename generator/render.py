@@ -142,7 +142,7 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
     last = memory.site if memory and memory.site else None
     renderer = Renderer(templates.env, site, config, theme, memory.specs if last else {},
                         last.index.urls if last and last.index else None, memory.lines if last else {})
-    common = digest_of(repr(config))
+    common = digest_of(repr(replace(config, site_dir=Path("."))))  # where the site is changes no page
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
     infos: dict[str, TemplateInfo] = {}

@@ -74,6 +74,17 @@ def find_pagefind() -> Pagefind:
     return Pagefind(path, version)
 
 
+def pagefind_identity() -> str:
+    """Which Pagefind a build would run, told without running it: its path, size and time."""
+    named = os.environ.get(BINARY_VARIABLE)
+    path = Path(named) if named else bundled_binary() or which("pagefind")
+    try:
+        stat = path.stat() if path else None
+    except OSError:
+        stat = None
+    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}" if stat else f"{path}\0missing"
+
+
 def bundled_binary() -> Path | None:
     """The binary of the `pagefind_bin` package (`pip install 'pagefind[bin]'`), if installed."""
     try:

@@ -17,6 +17,8 @@ from generator.errors import ConfigError, Problem
 
 STAGING = ".{name}.staging-{pid}"
 LEFTOVER_PREFIXES = (".{name}.staging-", ".{name}.old-")
+READY = ".briefing-ready"  # in a patch's staging folder: every file is made; it lists the paths to delete
+PATCH_LIMIT = 2000  # a build that changes more files than this swaps the whole folder instead of patching it
 
 
 class PageLike(Protocol):
@@ -68,22 +70,25 @@ class Staged:
                       self.changed + other.changed)
 
 
-Stager = Callable[[Path, Path], Staged]  # (staging, output) -> what it staged: pages made by the caller, maybe in parallel
+# (staging, output, link) -> what it staged: pages made by the caller, maybe in parallel, put by stage_pages
+Stager = Callable[[Path, Path, bool], Staged]
 
 
-def stage_pages(pages: Iterable[PageLike], staging: Path, output: Path) -> Staged:
-    """Put pages into the staging folder: a hard link to the old output's file when the bytes are
-    the same, else the new bytes. Pages are taken one at a time, as they are made."""
+def stage_pages(pages: Iterable[PageLike], staging: Path, output: Path, link: bool = True) -> Staged:
+    """Put pages into the staging folder: the new bytes, or when they are the old output's, a hard
+    link to that file (`link`) or nothing. Pages are taken one at a time, as they are made."""
     written = unchanged = replaced = 0
     changed: list[str] = []
     folders: set[Path] = set()
     for page in pages:
         rel = safe_relative(page.path)
         target = staging.joinpath(*rel.parts)
-        make_folder(target.parent, folders)
         previous = output.joinpath(*rel.parts)
+        if link or not same_bytes(previous, page.content):
+            make_folder(target.parent, folders)
         if same_bytes(previous, page.content):
-            os.link(previous, target)
+            if link:
+                os.link(previous, target)
             unchanged += 1
         else:
             replaced += previous.is_file()
@@ -109,7 +114,7 @@ def write_output(pages: Iterable[PageLike] | Stager, output: Path, kept: Sequenc
     staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
     staging.mkdir()
     try:
-        staged = pages(staging, output) if callable(pages) else stage_pages(pages, staging, output)
+        staged = pages(staging, output, True) if callable(pages) else stage_pages(pages, staging, output)
         written, unchanged, replaced = staged.written, staged.unchanged, staged.replaced
         changed = list(staged.changed)
         folders: set[Path] = set()
@@ -134,6 +139,65 @@ def write_output(pages: Iterable[PageLike] | Stager, output: Path, kept: Sequenc
                        changed=tuple(sorted(changed)))
 
 
+def patch_output(pages: Iterable[PageLike] | Stager, output: Path, removed: Sequence[str]) -> WriteReport:
+    """Bring output/ up to date when few of its files change: write every new or changed page
+    into a staging folder first; once all are made (and the staging folder is marked ready),
+    rename each into output/ (one atomic rename per file) and delete the removed paths.
+
+    A failure while pages are made changes nothing. A build killed during the renames, which
+    take milliseconds, leaves a ready staging folder that the next build finishes first (see
+    remove_leftovers), so output/ never keeps a mix of two builds past the next one.
+    """
+    output = output.absolute()
+    remove_leftovers(output)
+    staging = output.parent / STAGING.format(name=output.name, pid=os.getpid())
+    staging.mkdir()
+    try:
+        staged = pages(staging, output, False) if callable(pages) else stage_pages(pages, staging, output, link=False)
+        gone = [path for path in removed if output.joinpath(*safe_relative(path).parts).exists()]
+        marker = staging / f"{READY}.tmp"
+        marker.write_text("".join(f"{path}\n" for path in gone), encoding="utf-8")
+        os.replace(marker, staging / READY)  # the one step after which the patch is finished, not undone
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finish_patch(staging, output)
+    return WriteReport(staged.written, staged.unchanged, len(gone), tuple(sorted(staged.changed)))
+
+
+def finish_patch(staging: Path, output: Path) -> None:
+    """Rename a ready staging folder's files into output/, delete the paths it lists, remove it."""
+    gone = (staging / READY).read_text(encoding="utf-8").splitlines()
+    folders: set[Path] = set()
+    for rel, entry in sorted(walk_files(staging)):
+        if rel in (READY, f"{READY}.tmp"):
+            continue
+        target = output.joinpath(*safe_relative(rel).parts)
+        make_folder(target.parent, folders)
+        os.replace(entry, target)
+    for path in gone:
+        remove_file(output, path)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def walk_files(folder: Path) -> Iterable[tuple[str, str]]:
+    """(posix path relative to folder, full path) of every file below folder."""
+    for root, _, files in os.walk(folder):
+        prefix = Path(root).relative_to(folder).as_posix()
+        for name in files:
+            yield (name if prefix == "." else f"{prefix}/{name}"), os.path.join(root, name)
+
+
+def remove_file(output: Path, path: str) -> None:
+    """Delete a page of output/ and the folders it leaves empty."""
+    target = output.joinpath(*safe_relative(path).parts)
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == output or not folder.is_dir() or any(folder.iterdir()):
+            break
+        folder.rmdir()
+
+
 def update_in_place(pages: Sequence[PageLike], output: Path, removed: Sequence[str]) -> WriteReport:
     """Write the pages whose bytes changed, one atomic rename each, and delete removed paths.
 
@@ -153,12 +217,7 @@ def update_in_place(pages: Sequence[PageLike], output: Path, removed: Sequence[s
         os.replace(tmp, target)
         changed.append(rel.as_posix())
     for path in removed:
-        target = output.joinpath(*safe_relative(path).parts)
-        target.unlink(missing_ok=True)
-        for folder in target.parents:  # empty folders of removed pages go too
-            if folder == output or any(folder.iterdir()):
-                break
-            folder.rmdir()
+        remove_file(output, path)
     return WriteReport(len(changed), len(pages) - len(changed), len(removed), tuple(sorted(changed)))
 
 
@@ -183,11 +242,15 @@ def count_files(folder: Path) -> int:
 
 
 def remove_leftovers(output: Path) -> None:
-    """Staging and old folders left behind by a build that was killed."""
+    """Staging and old folders left behind by a build that was killed; a patch that was being
+    renamed into output/ is finished."""
     prefixes = tuple(p.format(name=output.name) for p in LEFTOVER_PREFIXES)
-    for entry in output.parent.iterdir():
+    for entry in sorted(output.parent.iterdir()):
         if entry.name.startswith(prefixes) and entry.is_dir() and not is_live(entry.name):
-            shutil.rmtree(entry, ignore_errors=True)
+            if (entry / READY).is_file() and output.is_dir():  # a patch killed while renaming: finish it
+                finish_patch(entry, output)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def is_live(name: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 
 from generator.errors import ConfigError
-from generator.write import check_output_dir, write_output
+from generator.write import READY, check_output_dir, patch_output, write_output
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,51 @@ def test_output_must_not_be_the_site_or_a_foreign_folder(tmp_path):
     (foreign / "thesis.tex").write_text("x")
     with pytest.raises(ConfigError, match="not a built site"):
         check_output_dir(foreign, tmp_path)
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_patch_renames_changed_files_in_and_deletes_removed_ones(tmp_path):
+    out = tmp_path / "out"
+    write_output([P("index.html", b"a"), P("x/index.html", b"b"), P("y/z/index.html", b"c")], out)
+    inode = (out / "index.html").stat().st_ino
+    report = patch_output([P("index.html", b"a"), P("x/index.html", b"B"), P("n/index.html", b"new")], out,
+                          ["y/z/index.html"])
+    assert (report.written, report.removed, report.changed) == (2, 1, ("n/index.html", "x/index.html"))
+    assert tree(out) == {"index.html": b"a", "x/index.html": b"B", "n/index.html": b"new"}
+    assert (out / "index.html").stat().st_ino == inode and not (out / "y").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_patch_that_fails_while_pages_are_made_changes_nothing(tmp_path):
+    out = tmp_path / "out"
+    write_output([P("index.html", b"a"), P("x/index.html", b"b")], out)
+
+    def pages():
+        yield P("index.html", b"changed")
+        raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError):
+        patch_output(pages(), out, ["x/index.html"])
+    assert tree(out) == {"index.html": b"a", "x/index.html": b"b"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_patch_killed_while_renaming_is_finished_by_the_next_write(tmp_path):
+    """A ready staging folder of a dead build holds the files it had not renamed yet: they go in."""
+    out = tmp_path / "out"
+    write_output([P("index.html", b"a"), P("x/index.html", b"b"), P("old/index.html", b"o")], out)
+    dead = tmp_path / ".out.staging-999999999"  # no such process
+    (dead / "x").mkdir(parents=True)
+    (dead / "x" / "index.html").write_bytes(b"B")  # not renamed yet when the build was killed
+    (dead / READY).write_text("old/index.html\n", encoding="utf-8")
+    (out / "n").mkdir()
+    (out / "n" / "index.html").write_bytes(b"new")  # renamed before the kill
+    unready = tmp_path / ".out.staging-999999998"  # killed while making pages: thrown away
+    unready.mkdir()
+    (unready / "index.html").write_bytes(b"half")
+    patch_output([P("index.html", b"a")], out, [])
+    assert tree(out) == {"index.html": b"a", "x/index.html": b"B", "n/index.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
