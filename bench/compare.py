@@ -25,9 +25,12 @@ For each N, in one process tree:
 
 Every build is timed by wall clock from spawning the process to reaping it (os.wait4, in a
 thread, so the end is not rounded to a polling interval). Peak memory is the larger of (a) the
-highest sum of the resident set sizes of the build's whole process tree (the build and any
-child, such as Pagefind), polled from /proc every 10 ms, and (b) the ru_maxrss of the build as
-reported by wait4 (exact, but per process: the largest single process of the tree). CPU time is
+highest sum of the proportional set sizes (PSS: a page shared by k processes counts 1/k in each,
+so the pages a forked build process shares with its parent count once) of the build's whole
+process tree (the build, its forked workers and any child, such as Pagefind), polled from
+/proc/<pid>/smaps_rollup every 10 ms, and (b) the ru_maxrss of the build as reported by wait4
+(exact, but per process: the largest single process of the tree). The highest RSS sum (which
+counts shared pages once per process) is kept in the JSON as tree_rss_bytes. CPU time is
 the user + system time of the build and its children (wait4's rusage). Each figure is the median
 of its runs; the table gives it as a ratio to Hugo's full build of the same releases, with the
 target the project set and whether it is met. The targets are reported, never enforced: the exit
@@ -98,10 +101,11 @@ class Sample:
 
     wall_s: float
     cpu_s: float  # user + system of the process and its reaped children
-    peak_bytes: int  # max(polled tree RSS sum, ru_maxrss)
-    tree_rss_bytes: int  # highest polled sum of RSS over the process tree
+    peak_bytes: int  # max(polled tree PSS sum (RSS sum without /proc/<pid>/smaps_rollup), ru_maxrss)
+    tree_rss_bytes: int  # highest polled sum of RSS over the process tree (shared pages counted once per process)
     maxrss_bytes: int  # ru_maxrss from wait4: the largest single process
     status: int
+    tree_pss_bytes: int = 0  # highest polled sum of PSS over the process tree
     reported_s: float | None = None  # the build's own "build: ... in X s"
     search_s: float | None = None  # "search: indexed ... in X s" (Pagefind), when it ran
     code: str = ""  # code_digest() just before the build
@@ -134,6 +138,23 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Sum of the proportional set sizes of pid and its descendants, in bytes: each page shared by
+    k processes counts 1/k in each, so a page a forked child shares with its parent counts once
+    (the RSS sum counts it in both). 0 without /proc/<pid>/smaps_rollup."""
+    total = 0
+    for p in tree_pids(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError, ValueError):
+            continue
+    return total
+
+
 def measure(command: list[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
     """Run command to completion, its output into log; its wall time, CPU time and peak memory."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -148,10 +169,11 @@ def measure(command: list[str], log: Path, cwd: Path | None = None, env: dict[st
 
         waiter = threading.Thread(target=reap, daemon=True)
         waiter.start()
-        peak_tree = 0
+        peak_tree = peak_pss = 0
         try:
             while waiter.is_alive():
                 peak_tree = max(peak_tree, tree_rss(proc.pid))
+                peak_pss = max(peak_pss, tree_pss(proc.pid))
                 waiter.join(POLL_S)
         except BaseException:  # interrupted: do not leave the build running
             proc.kill()
@@ -164,7 +186,8 @@ def measure(command: list[str], log: Path, cwd: Path | None = None, env: dict[st
     reported = BUILD_LINE.search(text)
     search = SEARCH_LINE.search(text)
     return Sample(wall_s=reaped["end"] - start, cpu_s=usage.ru_utime + usage.ru_stime,
-                  peak_bytes=max(peak_tree, maxrss), tree_rss_bytes=peak_tree, maxrss_bytes=maxrss,
+                  peak_bytes=max(peak_pss or peak_tree, maxrss), tree_rss_bytes=peak_tree, maxrss_bytes=maxrss,
+                  tree_pss_bytes=peak_pss,
                   status=proc.returncode, reported_s=float(reported[1]) if reported else None,
                   search_s=float(search[1]) if search else None)
 

@@ -7,13 +7,15 @@ SITE/.briefing-cache/ between runs of `briefing build`. Output is byte-identical
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
@@ -71,6 +73,8 @@ class State:
     output: str = ""  # the output folder the page keys describe
     page_keys: dict[str, str] = field(default_factory=dict)
     index_key: str = ""  # what output/pagefind/ was made from (search.index_key); "" when unknown
+    memory: PlanMemory | None = None  # the last build's Site and page specs, so the next process starts from them
+    parsed: dict[str, tuple[tuple[str | None, ...], bool]] = field(default_factory=dict)  # Templates.parsed
 
 
 class Builder:
@@ -118,7 +122,7 @@ class Builder:
         self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
                                                      or report.merged or not self.state_saved):
-            save_cache(config, state)
+            save_cache(config, replace(state, memory=self.memory))
             self.state_saved = True
         all_problems = tuple(sorted(set(report.problems) | set(problems)))
         warnings = warnings_of(state.corpus, today)
@@ -136,9 +140,10 @@ class Builder:
         tool = search if isinstance(search, Pagefind) else None
         config = config if tool else replace(config, search=False)  # the theme then shows no search box
         templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
-        site = build_site(documents, config, self.memory.site)
-        previous = trusted_keys(state, output, trust=self.in_place and self.built)
-        plan = plan_changes(site, config, theme, previous, templates, self.memory)
+        with no_collection():  # the model and its plan live until the build ends
+            site = build_site(documents, config, self.memory.site)
+            previous = trusted_keys(state, output, trust=self.in_place and self.built)
+            plan = plan_changes(site, config, theme, previous, templates, self.memory)
         paths = [path for path, _ in plan.keys]
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
         line = "" if tool else f"search: off ({search.reason})"
@@ -203,13 +208,17 @@ class Builder:
             loaded = load_cache(config, digest) if self.use_cache else None
             self.state = loaded or State(CACHE_FORMAT, digest, new_corpus(config))
             self.state_saved = loaded is not None  # the cache on disk is this state (not one of other code or settings)
+            self.memory = loaded.memory if loaded and loaded.memory else PlanMemory()
+            self.state.memory = None  # the Builder holds it from now on
         return self.state
 
     def templates_for(self, theme: Theme, config: Config) -> Templates:
         """The compiled templates of the last build, unless the theme or configuration changed."""
         if self.templates is None or self.templates.theme != theme or self.templates.config != config:
-            self.templates = Templates(theme, config)
-            self.memory = PlanMemory()
+            if self.templates is not None:  # a memory loaded from the cache was made with this configuration
+                self.memory = PlanMemory()
+            compiled = config.site_dir / CACHE_DIR / "templates" if self.use_cache else None
+            self.templates = Templates(theme, config, compiled, self.state.parsed if self.state else None)
         return self.templates
 
     def save(self, config: Config) -> None:
@@ -271,7 +280,7 @@ def load_cache(config: Config, digest: str) -> State | None:
     other files. Anything unreadable is ignored: the build then starts from nothing.
     """
     try:
-        with cache_path(config).open("rb") as handle:
+        with cache_path(config).open("rb") as handle, no_collection():
             state = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
@@ -280,11 +289,26 @@ def load_cache(config: Config, digest: str) -> State | None:
     return state
 
 
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """Python's cycle collector off while a million objects that live for the whole build are made
+    (it would scan them again and again: three quarters of the time of loading the cache), and
+    then told to leave them alone (gc.freeze), which also spares forked processes copying them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+        gc.freeze()
+
+
 def save_cache(config: Config, state: State) -> None:
     path = cache_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("wb") as handle:
+    with tmp.open("wb") as handle, no_collection():
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -34,6 +34,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -81,18 +82,47 @@ def render_site(site: Site, config: Config, theme: Theme) -> tuple[Page, ...]:
     return render_changes(site, config, theme, {}).pages
 
 
+class ByIdentity(Generic[V]):
+    """A map from model objects to values, by the objects' identity (a Site's parts are compared by
+    identity, never by value). Each value is kept with its object, so a lookup never mistakes a new
+    object for an old one with the same id, and the map survives pickling with the objects."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: dict[int, tuple[Any, V]] = {}
+
+    def get(self, obj: Any) -> V | None:
+        hit = self.items.get(id(obj))
+        return hit[1] if hit is not None and hit[0] is obj else None
+
+    def __setitem__(self, obj: Any, value: V) -> None:
+        self.items[id(obj)] = (obj, value)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getstate__(self) -> list[tuple[Any, V]]:
+        return list(self.items.values())
+
+    def __setstate__(self, pairs: list[tuple[Any, V]]) -> None:
+        self.items = {id(obj): (obj, value) for obj, value in pairs}
+
+
 class PlanMemory:
     """The page specs of the last build by the identity of the model object they were made from.
 
     build_site lends unchanged Entries, Weeks and TopicPages from the last Site, so their specs
-    (and digests) can be lent too. The last Site is kept so those identities stay valid.
+    (and digests) can be lent too. The last Site is kept so those identities stay valid. It is
+    pickled into the cache with the Corpus whose Documents the Site holds (one pickle, so the
+    identities hold after loading too).
     """
 
     def __init__(self) -> None:
         self.site: Site | None = None
-        self.specs: dict[int, PageSpec] = {}
-        self.keys: dict[int, tuple[str, str]] = {}  # id of a spec -> (what else its key digests, its key)
-        self.lines: dict[str, dict[int, str]] = {}  # kind of line -> id of a model object -> its line in a listing digest
+        self.specs: ByIdentity[PageSpec] = ByIdentity()  # model object -> its page's spec
+        self.keys: ByIdentity[tuple[str, str]] = ByIdentity()  # spec -> (what else its key digests, its key)
+        self.lines: dict[str, ByIdentity[str]] = {}  # kind of line -> model object -> its line in a listing digest
         self.plan: list[PageSpec] = []
 
 
@@ -140,25 +170,25 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
     templates = templates or Templates(theme, config)
     templates.check()
     last = memory.site if memory and memory.site else None
-    renderer = Renderer(templates.env, site, config, theme, memory.specs if last else {},
+    renderer = Renderer(templates.env, site, config, theme, memory.specs if last else None,
                         last.index.urls if last and last.index else None, memory.lines if last else {})
     common = digest_of(repr(replace(config, site_dir=Path("."))))  # where the site is changes no page
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
     infos: dict[str, TemplateInfo] = {}
-    known = memory.keys if last else {}  # the keys of lent specs, made by the last build
-    made: dict[int, tuple[str, str]] = {}
+    known = memory.keys if last else ByIdentity()  # the keys of lent specs, made by the last build
+    made: ByIdentity[tuple[str, str]] = ByIdentity()
     plan = renderer.plan()
     for spec in plan:
         template = infos.get(spec.template) or infos.setdefault(spec.template, templates.info(spec.template))
-        context = template.digest + (renderer.site_digest if template.uses_site else "")
-        lent = known.get(id(spec))
+        context = template.digest + common + (renderer.site_digest if template.uses_site else "")
+        lent = known.get(spec)
         if lent is not None and lent[0] == context:
             key = lent[1]
         else:
             key = digest_of(template.digest, common, spec.template, spec.digest,
                             renderer.site_digest if template.uses_site else "")
-        made[id(spec)] = (context, key)
+        made[spec] = (context, key)
         keys[spec.path] = key
         if previous.get(spec.path) != key:
             todo.append(spec)
@@ -243,10 +273,13 @@ class Templates:
     Jinja2 recompiles a template whose file changed; the analysis below is cached by source text.
     """
 
-    def __init__(self, theme: Theme, config: Config):
+    def __init__(self, theme: Theme, config: Config, compiled: Path | None = None,
+                 parsed: dict[str, tuple[tuple[str | None, ...], bool]] | None = None):
+        """`compiled`: a folder where Jinja2 keeps compiled templates between runs (by source
+        checksum); `parsed`: what each template source uses, kept from earlier runs."""
         self.theme, self.config = theme, config
-        self.env = make_environment(theme, config)
-        self.parsed: dict[str, tuple[tuple[str | None, ...], bool]] = {}  # source digest -> (used names, reads site)
+        self.env = make_environment(theme, config, compiled)
+        self.parsed = parsed if parsed is not None else {}  # source digest -> (used names, reads site)
 
     def check(self) -> None:
         check_templates(self.env, self.theme, self.config)
@@ -279,20 +312,20 @@ class Renderer:
     """Plans and renders pages, collecting template problems instead of stopping at the first."""
 
     def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme,
-                 lent: Mapping[int, PageSpec] | None = None, previous_urls: Mapping[Ref, str] | None = None,
-                 lent_lines: Mapping[str, Mapping[int, str]] | None = None):
+                 lent: ByIdentity[PageSpec] | None = None, previous_urls: Mapping[Ref, str] | None = None,
+                 lent_lines: Mapping[str, ByIdentity[str]] | None = None):
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
-        self.lent = lent or {}  # specs of the last build, by id of the model object (see PlanMemory)
-        self.made: dict[int, PageSpec] = {}
+        self.lent: ByIdentity[PageSpec] = lent if lent is not None else ByIdentity()  # the last build's (see PlanMemory)
+        self.made: ByIdentity[PageSpec] = ByIdentity()
         self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
         self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
         index = site.index or EMPTY_INDEX
         self.named, self.entity_urls = index.named, index.urls
         self.urls_kept = previous_urls is index.urls  # no entity page moved since the last build
         self.lent_lines = lent_lines or {}
-        self.lines: dict[str, dict[int, str]] = {}
+        self.lines: dict[str, ByIdentity[str]] = {}
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -421,24 +454,24 @@ class Renderer:
 
     def spec_for(self, value: Any, make: Callable[[Any], PageSpec]) -> PageSpec:
         """The spec lent by the last build for this very object, else a new one."""
-        spec = self.lent.get(id(value)) or make(value)
-        self.made[id(value)] = spec
+        spec = self.lent.get(value) or make(value)
+        self.made[value] = spec
         return spec
 
     def release_spec(self, entry: Entry) -> PageSpec:
         """A release page; its aside links to the pages of the entities it names, whose URLs may change."""
-        lent = self.lent.get(id(entry))
+        lent = self.lent.get(entry)
         if lent is not None and self.urls_kept:
-            self.made[id(entry)] = lent
+            self.made[entry] = lent
             return lent
         links = tuple((ref, self.entity_urls[ref]) for ref in self.named[entry.slug])
         if lent is not None and dict(lent.values)["entity_links"] == links:
-            self.made[id(entry)] = lent
+            self.made[entry] = lent
             return lent
         spec = PageSpec(f"{entry.url}index.html", "release.html", (("release", entry), ("entity_links", links)),
                         digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next),
                                   *(url for _, url in links)))
-        self.made[id(entry)] = spec
+        self.made[entry] = spec
         return spec
 
     def entity_digest(self, entity: Entity) -> str:
@@ -461,12 +494,12 @@ class Renderer:
                            ("letter", None)),
                           digest_of(d.kind, str(len(d.entities)), repr(letters), *(self.line(e, listed) for e in shown)))]
         for x in d.letters:  # every letter page links to the others, with their counts
-            lent = self.lent.get(id(x))
+            lent = self.lent.get(x)
             if lent is not None and dict(lent.values)["letters"] == letters and dict(lent.values)["total"] == len(d.entities):
-                self.made[id(x)] = lent
+                self.made[x] = lent
                 specs.append(lent)
                 continue
-            self.made[id(x)] = spec = PageSpec(
+            self.made[x] = spec = PageSpec(
                 f"{x.url}index.html", "entities.html",
                 (("kind", d.kind), ("entities", x.entities), ("total", len(d.entities)), ("letters", letters),
                  ("letter", x.label)),
@@ -476,11 +509,11 @@ class Renderer:
 
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
         """A model object's line in a listing digest, lent by the last build for this very object."""
-        key = id(value)
-        text = self.lent_lines.get(make.__name__, {}).get(key)
+        lent = self.lent_lines.get(make.__name__)
+        text = lent.get(value) if lent is not None else None
         if text is None:
             text = make(value)
-        self.lines.setdefault(make.__name__, {})[key] = text
+        self.lines.setdefault(make.__name__, ByIdentity())[value] = text
         return text
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
@@ -540,8 +573,11 @@ def link_maker(page_path: str, config: Config, absolute: bool) -> Callable[[str]
 # --- templates ---------------------------------------------------------------------------------
 
 
-def make_environment(theme: Theme, config: Config) -> jinja2.Environment:
+def make_environment(theme: Theme, config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
         # HTML and XML are escaped; plain text (robots.txt, a theme's week.txt) is not: it shows & as &
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default_for_string=True, default=False),

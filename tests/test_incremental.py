@@ -101,12 +101,17 @@ CHANGES = [edit_release, add_release, rename_release, delete_release, atomic_sav
            rename_a_person_page, change_template, change_macro, change_css, change_config]
 
 
-@pytest.mark.parametrize("in_place", [True, False], ids=["dev-server", "cli"])
-def test_every_change_gives_the_full_build(site, tmp_path, in_place):
-    builder = Builder(site / "output", in_place=in_place)
+@pytest.mark.parametrize("mode", ["dev-server", "cli", "cli-new-process"])
+def test_every_change_gives_the_full_build(site, tmp_path, mode):
+    """dev-server: one Builder updating output/ in place; cli: one Builder swapping or patching
+    output/; cli-new-process: a new Builder for each build, starting from the cache on disk (its
+    Corpus, Site and page plan), as `briefing build` does."""
+    builder = Builder(site / "output", in_place=mode == "dev-server")
     builder.build(load_config(site))
     for change in CHANGES:
         change(site)
+        if mode == "cli-new-process":
+            builder = Builder(site / "output")
         report = builder.build(load_config(site))
         assert tree(site / "output") == full_build(site, tmp_path), f"after {change.__name__}"
         assert report.rendered < report.pages or change in (change_config, change_macro), change.__name__
@@ -213,3 +218,18 @@ def test_entity_index_from_a_previous_build_equals_a_fresh_one():
         fresh = build_site(docs, config)
         for kind in ("people", "countries", "orgs"):
             assert getattr(site, kind) == getattr(fresh, kind), kind
+
+
+def test_a_new_process_starts_from_the_last_plan(site):
+    """The cache holds the last Site and page plan with the Corpus, in one pickle: the Documents
+    the plan was made from are the very objects the Corpus holds, so the plan's specs are lent."""
+    build(load_config(site), site / "output")
+    builder = Builder(site / "output")
+    state = builder.state_for(load_config(site))
+    memory = builder.memory
+    assert memory.site is not None and len(memory.specs) > 10 and len(memory.keys) == len(memory.plan)
+    documents = {id(f.document) for f in state.corpus.annotated.values()}
+    assert all(id(entry.document) in documents for entry in memory.site.releases)
+    edit_release(site)
+    report = builder.build(load_config(site))
+    assert report.rendered < report.pages // 2
