@@ -179,6 +179,9 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
+            if self.use_cache:  # the saved page keys stop describing output/ now: a build killed from here on
+                cache_path(config).unlink(missing_ok=True)  # leaves no cache, rather than one that lies
+                self.state_saved = False
             removed = sorted(set(previous) - set(paths)) if previous else []
             if previous and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT:
                 written = patch_output(rendering(plan), output, removed)  # few files change: no 40,000-file copy
