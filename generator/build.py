@@ -37,6 +37,9 @@ from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_out
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
+JOURNAL_FILE = "journal.pickle"  # what each build changed since the snapshot in CACHE_FILE
+COMPACT_SHARE = 0.05  # a journal with more entries than this share of the files and pages is folded into a new snapshot
+COMPACT_MIN = 100  # ... plus this many
 STAMP_FILE = "unchanged.pickle"
 def code_digest() -> str:
     """A digest of Briefing's own code and data: a cache made by other code is not used."""
@@ -75,6 +78,7 @@ class State:
     index_key: str = ""  # what output/pagefind/ was made from (search.index_key); "" when unknown
     memory: PlanMemory | None = None  # the last build's Site and page specs, so the next process starts from them
     parsed: dict[str, tuple[tuple[str | None, ...], bool]] = field(default_factory=dict)  # Templates.parsed
+    generation: str = ""  # names this snapshot; the journal beside it applies only to the same generation
 
 
 class Builder:
@@ -91,7 +95,10 @@ class Builder:
         self.memory = PlanMemory()  # the last Site and its page specs, lent to the next build
         self.built = False  # output/ was written by this Builder, so its page keys can be trusted as they are
         self.search: Pagefind | SearchOff | None = None  # Pagefind, looked for on the first build that wants search
-        self.state_saved = False  # SITE/.briefing-cache/ holds this Builder's state
+        self.state_saved = False  # SITE/.briefing-cache/ (snapshot and journal) holds this Builder's state
+        self.base: Base | None = None  # the state as saved, to tell what a build changed
+        self.journaled = 0  # entries in the journal since the snapshot
+        self.pending = False  # a change of output/ is marked in the journal and not yet closed by a delta
 
     def build(self, config: Config, changed: Iterable[str] | None = None) -> BuildReport:
         """Ingest what is new or changed, then bring output/ up to date.
@@ -121,9 +128,8 @@ class Builder:
             rendered, written, search_line, pages = self.make(config, theme, state, documents, output, failed)
         self.built = True
         if self.use_cache and not self.in_place and (report.written or report.removed or written.written or written.removed
-                                                     or report.merged or not self.state_saved):
-            save_cache(config, replace(state, memory=self.memory))
-            self.state_saved = True
+                                                     or report.merged or not self.state_saved or self.pending):
+            self.save_state(config, state, big=rendered > PATCH_LIMIT)
         all_problems = tuple(sorted(set(report.problems) | set(problems)))
         warnings = warnings_of(state.corpus, today)
         done = BuildReport(replace(report, warnings=warnings), len(documents), pages, written, all_problems,
@@ -179,20 +185,57 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
-            if self.use_cache:  # the saved page keys stop describing output/ now: a build killed from here on
-                cache_path(config).unlink(missing_ok=True)  # leaves no cache, rather than one that lies
-                self.state_saved = False
             removed = sorted(set(previous) - set(paths)) if previous else []
-            if previous and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT:
-                written = patch_output(rendering(plan), output, removed)  # few files change: no 40,000-file copy
-                written = replace(written, unchanged=len(plan.keys) - written.written)  # every other file stands
-                if tool and (key != known or any(map(is_indexed, (*written.changed, *removed)))):
-                    made.append(index_in_place(output, tool).line(len(site.releases)))
-            else:
-                written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
+            patch = bool(previous) and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT
+            with self.changing_output(config):
+                if patch:  # few files change: no copy of a 40,000-file site
+                    written = patch_output(rendering(plan), output, removed)
+                    written = replace(written, unchanged=len(plan.keys) - written.written)  # every other file stands
+                else:
+                    written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
+            if patch and tool and (key != known or any(map(is_indexed, (*written.changed, *removed)))):
+                made.append(index_in_place(output, tool).line(len(site.releases)))
             state.index_key, line = key, made[0] if made else line
         state.output, state.page_keys = str(output), dict(plan.keys)
         return len(plan.todo), written, line, len(plan.keys)
+
+    @contextlib.contextmanager
+    def changing_output(self, config: Config) -> Iterator[None]:
+        """Around a change of output/: the cache on disk stops describing it until the build's
+        delta is saved. A build killed in between leaves a journal ending in "begin", which the
+        next build takes as no cache (rather than one whose page keys describe the old output).
+        A write that fails changes nothing in output/, so it cancels the mark."""
+        if not self.use_cache:
+            yield
+            return
+        if self.state_saved:
+            append_journal(config, ("begin",))
+        else:
+            forget_cache(config, stamp=False)
+        self.pending = True
+        try:
+            yield
+        except BaseException:
+            if self.state_saved:
+                append_journal(config, ("cancel",))
+                self.pending = False
+            raise
+
+    def save_state(self, config: Config, state: State, big: bool) -> None:
+        """Append what this build changed to the journal; or, when there is no snapshot, the
+        journal has grown past a share of the site, or much was rendered (the snapshot's page
+        plan, which later builds start from, is then far behind), write a new snapshot."""
+        delta = delta_of(self.base, state) if self.base is not None and self.state_saved else None
+        size = delta.size() if delta else 0
+        limit = COMPACT_SHARE * (len(state.corpus.annotated) + len(state.page_keys)) + COMPACT_MIN
+        if delta is not None and not big and self.journaled + size <= limit:
+            append_journal(config, ("delta", delta))
+            self.journaled += size
+        else:
+            save_cache(config, replace(state, memory=self.memory, generation=os.urandom(8).hex()))
+            self.journaled = 0
+        self.base = base_of(state)
+        self.state_saved, self.pending = True, False
 
     def search_for(self, config: Config) -> Pagefind | SearchOff:
         """Pagefind, or why search is off (site.yaml says so, or Pagefind is missing or failed)."""
@@ -208,11 +251,12 @@ class Builder:
     def state_for(self, config: Config) -> State:
         digest = config_digest(config)
         if self.state is None or self.state.config_digest != digest:
-            loaded = load_cache(config, digest) if self.use_cache else None
+            loaded, self.journaled = load_cache(config, digest) if self.use_cache else (None, 0)
             self.state = loaded or State(CACHE_FORMAT, digest, new_corpus(config))
             self.state_saved = loaded is not None  # the cache on disk is this state (not one of other code or settings)
             self.memory = loaded.memory if loaded and loaded.memory else PlanMemory()
             self.state.memory = None  # the Builder holds it from now on
+            self.base = base_of(self.state) if loaded else None
         return self.state
 
     def templates_for(self, theme: Theme, config: Config) -> Templates:
@@ -227,7 +271,7 @@ class Builder:
     def save(self, config: Config) -> None:
         """Write the memory to SITE/.briefing-cache/ (the dev server does this when it stops)."""
         if self.use_cache and self.state is not None:
-            save_cache(config, self.state)
+            save_cache(config, replace(self.state, memory=self.memory, generation=os.urandom(8).hex()))
 
 
 def content_only(changed: Iterable[str] | None, config: Config) -> frozenset[str] | None:
@@ -276,8 +320,13 @@ def cache_path(config: Config) -> Path:
     return config.site_dir / CACHE_DIR / CACHE_FILE
 
 
-def load_cache(config: Config, digest: str) -> State | None:
-    """The saved state, when it was made by this version for this configuration; else None.
+def journal_path(config: Config) -> Path:
+    return config.site_dir / CACHE_DIR / JOURNAL_FILE
+
+
+def load_cache(config: Config, digest: str) -> tuple[State | None, int]:
+    """The saved state (the snapshot, with its journal applied) and the number of entries in
+    that journal, when it was made by this version for this configuration; else (None, 0).
 
     The cache is Briefing's own file inside the site (like .git/); it is trusted like the site's
     other files. Anything unreadable is ignored: the build then starts from nothing.
@@ -286,10 +335,35 @@ def load_cache(config: Config, digest: str) -> State | None:
         with cache_path(config).open("rb") as handle, no_collection():
             state = pickle.load(handle)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        return None
+        return None, 0
     if not isinstance(state, State) or state.format != CACHE_FORMAT or state.config_digest != digest:
-        return None
-    return state
+        return None, 0
+    entries = 0
+    try:
+        with journal_path(config).open("rb") as handle:
+            if pickle.load(handle) != ("generation", state.generation):
+                return state, 0  # the journal of an older snapshot (the build was killed before replacing it)
+            open_change = False
+            while True:
+                try:
+                    frame = pickle.load(handle)
+                except EOFError:
+                    break
+                if frame[0] == "begin":
+                    open_change = True
+                elif frame[0] == "cancel":
+                    open_change = False
+                elif frame[0] == "delta":
+                    frame[1].apply(state)
+                    entries += frame[1].size()
+                    open_change = False
+            if open_change:  # output/ was being changed when that build was killed
+                return None, 0
+    except FileNotFoundError:
+        return state, 0
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None, 0
+    return state, entries
 
 
 @contextlib.contextmanager
@@ -308,17 +382,74 @@ def no_collection() -> Iterator[None]:
 
 
 def save_cache(config: Config, state: State) -> None:
+    """Write a new snapshot, then a new journal holding only its generation (a build killed
+    between the two leaves the old journal, which names another generation and is ignored)."""
     path = cache_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with tmp.open("wb") as handle, no_collection():
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
+    journal = journal_path(config)
+    tmp = journal.with_name(f".{journal.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(pickle.dumps(("generation", state.generation), protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, journal)
 
 
-def forget_cache(config: Config) -> None:
+def append_journal(config: Config, frame: tuple) -> None:
+    with journal_path(config).open("ab") as handle:
+        handle.write(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+        handle.flush()
+
+
+def forget_cache(config: Config, stamp: bool = True) -> None:
     cache_path(config).unlink(missing_ok=True)
-    forget_stamp(config)
+    journal_path(config).unlink(missing_ok=True)
+    if stamp:
+        forget_stamp(config)
+
+
+Base = tuple[dict, dict, dict, dict, dict]  # the State's dicts as saved: annotated, releases, problems, notes, page keys
+
+
+def base_of(state: State) -> Base:
+    corpus = state.corpus
+    return (dict(corpus.annotated), dict(corpus.releases), dict(corpus.release_problems), dict(corpus.release_notes),
+            dict(state.page_keys))
+
+
+@dataclass(frozen=True)
+class Delta:
+    """What one build changed in the State: new or changed entries of its dicts, None for removed."""
+
+    parts: tuple[dict, dict, dict, dict, dict]  # as Base
+    output: str
+    index_key: str
+    parsed: dict
+
+    def size(self) -> int:
+        return sum(map(len, self.parts))
+
+    def apply(self, state: State) -> None:
+        corpus = state.corpus
+        for target, changes in zip((corpus.annotated, corpus.releases, corpus.release_problems, corpus.release_notes,
+                                    state.page_keys), self.parts):
+            for key, value in changes.items():
+                if value is None:
+                    target.pop(key, None)
+                else:
+                    target[key] = value
+        state.output, state.index_key, state.parsed = self.output, self.index_key, dict(self.parsed)
+
+
+def delta_of(base: Base, state: State) -> Delta:
+    def changes(old: dict, new: dict) -> dict:
+        found = {key: value for key, value in new.items() if key not in old or (old[key] is not value and old[key] != value)}
+        found.update((key, None) for key in old if key not in new)
+        return found
+
+    return Delta(tuple(changes(old, new) for old, new in zip(base, base_of(state))), state.output, state.index_key,
+                 dict(state.parsed))
 
 
 # ---------------------------------------------------------------- a rebuild with nothing changed

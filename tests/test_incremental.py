@@ -233,3 +233,69 @@ def test_a_new_process_starts_from_the_last_plan(site):
     edit_release(site)
     report = builder.build(load_config(site))
     assert report.rendered < report.pages // 2
+
+
+def cache_files(site: Path) -> tuple[Path, Path]:
+    return site / ".briefing-cache" / "state.pickle", site / ".briefing-cache" / "journal.pickle"
+
+
+def test_an_edit_appends_to_the_journal_and_a_new_process_reads_it(site, tmp_path):
+    """After one edit the snapshot stands and the journal gets the build's changes; a new
+    process applies them: it renders nothing more and gives the full build's bytes."""
+    build(load_config(site), site / "output")
+    snapshot, journal = cache_files(site)
+    made = snapshot.stat().st_ino, snapshot.stat().st_mtime_ns
+    size = journal.stat().st_size
+    edit_release(site)
+    build(load_config(site), site / "output")
+    assert (snapshot.stat().st_ino, snapshot.stat().st_mtime_ns) == made and journal.stat().st_size > size
+    again = build(load_config(site), site / "output")
+    assert again.rendered == 0 and again.ingest.unchanged >= 4 and not again.ingest.written
+    hand_edit_annotated(site)
+    report = Builder(site / "output").build(load_config(site))
+    assert 0 < report.rendered < report.pages
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_a_build_killed_while_changing_output_leaves_no_cache(site, tmp_path):
+    """A journal that ends in "begin" (output/ was being changed when the build was killed) is
+    not trusted: the next build starts from nothing and is right."""
+    import pickle
+
+    build(load_config(site), site / "output")
+    _, journal = cache_files(site)
+    edit_release(site)
+    with journal.open("ab") as handle:
+        handle.write(pickle.dumps(("begin",)))
+    report = Builder(site / "output").build(load_config(site))
+    assert report.rendered == report.pages - sum(1 for p in (site / "output" / "static").rglob("*") if p.is_file())
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_a_journal_of_another_snapshot_is_ignored(site):
+    import pickle
+
+    build(load_config(site), site / "output")
+    _, journal = cache_files(site)
+    journal.write_bytes(pickle.dumps(("generation", "other")) + pickle.dumps(("begin",)))
+    builder = Builder(site / "output")
+    assert builder.state_for(load_config(site)).corpus.annotated  # the snapshot alone
+    assert builder.journaled == 0
+
+
+def test_a_long_journal_is_folded_into_a_new_snapshot(site, monkeypatch):
+    import generator.build as build_module
+
+    monkeypatch.setattr(build_module, "COMPACT_SHARE", 0.0)
+    monkeypatch.setattr(build_module, "COMPACT_MIN", 1)
+    build(load_config(site), site / "output")
+    snapshot, journal = cache_files(site)
+    for i in range(3):
+        before = snapshot.stat().st_mtime_ns
+        path = sorted(releases(site).glob("*.txt"))[0]
+        path.write_text(path.read_text(encoding="utf-8") + f"\nEdit number {i}.\n", encoding="utf-8")
+        Builder(site / "output").build(load_config(site))
+        if snapshot.stat().st_mtime_ns != before:
+            break
+    else:
+        raise AssertionError("the journal grew past its limit (1 entry here) and was never folded into a snapshot")
