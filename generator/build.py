@@ -146,7 +146,7 @@ class Builder:
         tool = search if isinstance(search, Pagefind) else None
         config = config if tool else replace(config, search=False)  # the theme then shows no search box
         templates = self.templates_for(theme, config)  # a new configuration or theme forgets the memory
-        with no_collection():  # the model and its plan live until the build ends
+        with no_collection(freeze=not self.in_place):  # the model and its plan live until the build ends
             site = build_site(documents, config, self.memory.site)
             previous = trusted_keys(state, output, trust=self.in_place and self.built)
             plan = plan_changes(site, config, theme, previous, templates, self.memory)
@@ -367,10 +367,12 @@ def load_cache(config: Config, digest: str) -> tuple[State | None, int]:
 
 
 @contextlib.contextmanager
-def no_collection() -> Iterator[None]:
+def no_collection(freeze: bool = True) -> Iterator[None]:
     """Python's cycle collector off while a million objects that live for the whole build are made
     (it would scan them again and again: three quarters of the time of loading the cache), and
-    then told to leave them alone (gc.freeze), which also spares forked processes copying them."""
+    then, with `freeze`, told to leave them alone (gc.freeze), which also spares forked processes
+    copying them. The dev server, which lives for many builds, does not freeze: whatever cyclic
+    garbage there is at that moment would stay for good."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -378,7 +380,8 @@ def no_collection() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-        gc.freeze()
+        if freeze:
+            gc.freeze()
 
 
 def save_cache(config: Config, state: State) -> None:
