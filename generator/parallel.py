@@ -9,6 +9,7 @@ run (a fork would copy their locks half-held) or when there is too little work t
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -97,11 +98,14 @@ def fork_child(work: Callable[[Item], Result], part: Item) -> tuple[int, int]:
             if os.getppid() != parent:  # the build was killed before the line above took effect
                 os._exit(1)
             try:
-                payload = pickle.dumps((True, work(part)), protocol=pickle.HIGHEST_PROTOCOL)
+                result, failure = work(part), b""
             except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
-                payload = pickled_failure(exc)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(payload)
+                result, failure = None, pickled_failure(exc)
+            with os.fdopen(write_fd, "wb") as pipe:  # streamed: a result of 50,000 documents is never one bytes object
+                if failure:
+                    pipe.write(failure)
+                else:
+                    pickle.dump((True, result), pipe, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the pipe broke: the parent reports a child without a result
             code = 1
         finally:
@@ -127,14 +131,23 @@ def end_child(pid: int, fd: int, kill: bool = False) -> tuple[bool, object]:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    with os.fdopen(fd, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
     if kill:
+        os.close(fd)
+        os.waitpid(pid, 0)
         return False, None
-    if not data:
-        return False, ChildFailed(f"a build process ended without a result (wait status {status})")
-    ok, value = pickle.loads(data)
+    was = gc.isenabled()
+    gc.disable()  # the result is many objects that live on: the cycle collector would scan them again and again
+    try:
+        with os.fdopen(fd, "rb") as pipe:
+            ok, value = pickle.load(pipe)
+    except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        ok, value = False, None
+    finally:
+        if was:
+            gc.enable()
+    _, status = os.waitpid(pid, 0)
+    if not ok and value is None:
+        return False, ChildFailed(f"a build process ended without a whole result (wait status {status})")
     return ok, value
 
 
