@@ -68,7 +68,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import synth  # noqa: E402
 
-POLL_S = 0.01  # memory sampling interval
+POLL_S = 0.01  # memory sampling interval (RSS, from statm: cheap)
+PSS_POLL_S = 0.25  # PSS sampling interval at least (smaps_rollup makes the kernel walk every page: ~30 ms per GB)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 BUILD_LINE = re.compile(r"^build: .* in ([0-9.]+) s\s*$", re.M)
 SEARCH_LINE = re.compile(r"^search: indexed .* in ([0-9.]+) s", re.M)
@@ -170,10 +171,15 @@ def measure(command: list[str], log: Path, cwd: Path | None = None, env: dict[st
         waiter = threading.Thread(target=reap, daemon=True)
         waiter.start()
         peak_tree = peak_pss = 0
+        next_pss = 0.0
         try:
             while waiter.is_alive():
                 peak_tree = max(peak_tree, tree_rss(proc.pid))
-                peak_pss = max(peak_pss, tree_pss(proc.pid))
+                now = time.perf_counter()
+                if now >= next_pss:  # reading smaps_rollup costs ~30 ms per GB: at most 5% of a core on it
+                    peak_pss = max(peak_pss, tree_pss(proc.pid))
+                    cost = time.perf_counter() - now
+                    next_pss = now + max(PSS_POLL_S, 20 * cost)
                 waiter.join(POLL_S)
         except BaseException:  # interrupted: do not leave the build running
             proc.kill()
