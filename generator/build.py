@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
 from generator.config import Config
-from generator.errors import ConfigError, ContentError, Problem
+from generator.errors import ContentError, Problem
 from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
 from generator.records import Document
@@ -33,7 +33,7 @@ from generator.sync import (Corpus, IngestReport, documents_of, list_releases, n
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
 from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_output_dir, patch_output, same_bytes,
-                             stage_pages, update_in_place, write_output)
+                             stage_pages, write_output)
 
 CACHE_DIR = ".briefing-cache"
 CACHE_FILE = "state.pickle"
@@ -154,12 +154,9 @@ class Builder:
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
         line = "" if tool else f"search: off ({search.reason})"
         if self.in_place and output.is_dir():
-            pages = [*plan.static, *plan.render(plan.todo)]  # all rendered before any is written: the last good site stays
-            if plan.renderer.problems:
-                raise ConfigError(sorted(set(plan.renderer.problems)))
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
             removed = sorted(set(previous) - set(paths))
-            written = update_in_place(pages, output, removed)
+            written = patch_output(rendering(plan), output, removed)  # every page made before any is renamed in
             state.output, state.page_keys = str(output), dict(plan.keys)
             if tool is None:
                 remove_index(output)
@@ -307,9 +304,7 @@ def rendering(plan: RenderPlan) -> Stager:
             staged = stage_pages(plan.render(specs), staging, output, link)
             return staged, tuple(plan.renderer.problems)
         results = run_parts(work, split(plan.todo, shares(len(plan.todo))))
-        problems = sorted({problem for _, found in results for problem in found})
-        if problems:
-            raise ConfigError(problems)
+        plan.raise_problems(problem for _, found in results for problem in found)
         return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output, link))
     return stage
 
@@ -605,6 +600,5 @@ def check(config: Config, today: dt.date | None = None) -> CheckReport:
     plan = plan_changes(build_site(documents, config), config, theme, {})
     for _ in plan.render(plan.todo):  # every template problem, without keeping 40,000 pages in memory
         pass
-    if plan.renderer.problems:
-        raise ConfigError(sorted(set(plan.renderer.problems)))
+    plan.raise_problems()
     return CheckReport(tuple(sorted(set(problems) | set(doc_problems))), tuple(sorted(set(warnings))))

@@ -50,6 +50,16 @@ def split(items: Sequence[Item], parts: int) -> list[Sequence[Item]]:
     return [items[i::parts] for i in range(parts)] if parts > 1 else [items]
 
 
+def map_items(work: Callable[[Item], Result], items: Sequence[Item], minimum: int = MIN_SHARE) -> list[Result]:
+    """[work(item) for item in items], shared among the cores (see shares), in the items' order."""
+    parts = split(items, shares(len(items), minimum))
+    done = run_parts(lambda part: [work(item) for item in part], parts)
+    ordered: list[Result] = [None] * len(items)  # type: ignore[list-item]
+    for i, results in enumerate(done):  # part i holds items i, i + n, i + 2n, ...
+        ordered[i::len(done)] = results
+    return ordered
+
+
 class ChildFailed(RuntimeError):
     """A child process failed in a way that could not be sent back as its own exception."""
 

@@ -132,8 +132,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     all of them in memory; template mistakes become one ConfigError. See plan_changes."""
     plan = plan_changes(site, config, theme, previous, templates, memory)
     pages = [*plan.static, *plan.render(plan.todo)]
-    if plan.renderer.problems:
-        raise ConfigError(sorted(set(plan.renderer.problems)))
+    plan.raise_problems()
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), plan.keys, plan.kept)
 
 
@@ -155,6 +154,12 @@ class RenderPlan:
             page = self.renderer.render_spec(spec)
             if page is not None:
                 yield page
+
+    def raise_problems(self, found: Iterable[Problem] = ()) -> None:
+        """One ConfigError with every template problem met so far (here, and `found` elsewhere)."""
+        problems = sorted(set(self.renderer.problems) | set(found))
+        if problems:
+            raise ConfigError(problems)
 
 
 def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str, str],

@@ -26,7 +26,7 @@ from generator.document import (annotated_path, annotator_of, checksum_of, confl
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
-from generator.parallel import run_parts, shares, split
+from generator.parallel import map_items
 from generator.records import Document, Release, Topic
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
@@ -151,8 +151,7 @@ def refresh_annotated(corpus: Corpus, config: Config, only: frozenset[str] | Non
         present[rel] = known if same else None
     unread = [rel for rel, file in present.items() if file is None]
     folder, slugs = config.annotated_dir, corpus.topic_slugs
-    for files in run_parts(lambda rels: [read_annotated(folder, rel, slugs) for rel in rels], split(unread, shares(len(unread)))):
-        present.update((file.rel, file) for file in files)
+    present.update((file.rel, file) for file in map_items(lambda rel: read_annotated(folder, rel, slugs), unread))
     corpus.annotated = {rel: file for rel, file in present.items() if file is not None}
 
 
@@ -314,12 +313,7 @@ def prepare(release: Release, taxonomy: tuple[Topic, ...], stamp: str, topic_slu
 def prepare_all(releases: list[Release], config: Config, corpus: Corpus) -> list[Prepared]:
     """prepare() for each release, in order, shared among the cores."""
     taxonomy, stamp, slugs = config.taxonomy, corpus.stamp, corpus.topic_slugs
-    parts = split(releases, shares(len(releases), minimum=16))
-    done = run_parts(lambda part: [prepare(release, taxonomy, stamp, slugs) for release in part], parts)
-    ordered: list[Prepared] = [None] * len(releases)  # type: ignore[list-item]
-    for i, part in enumerate(done):  # part i holds releases i, i + n, i + 2n, ...
-        ordered[i::len(done)] = part
-    return ordered
+    return map_items(lambda release: prepare(release, taxonomy, stamp, slugs), releases, minimum=16)
 
 
 def annotate_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile | None, taken: set[str],

@@ -198,29 +198,6 @@ def remove_file(output: Path, path: str) -> None:
         folder.rmdir()
 
 
-def update_in_place(pages: Sequence[PageLike], output: Path, removed: Sequence[str]) -> WriteReport:
-    """Write the pages whose bytes changed, one atomic rename each, and delete removed paths.
-
-    For the dev server, which holds requests while this runs: faster than assembling a whole
-    new output/ when one page of ten thousand changed.
-    """
-    output = output.absolute()
-    changed = []
-    for page in pages:
-        rel = safe_relative(page.path)
-        target = output.joinpath(*rel.parts)
-        if same_bytes(target, page.content):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(page.content)
-        os.replace(tmp, target)
-        changed.append(rel.as_posix())
-    for path in removed:
-        remove_file(output, path)
-    return WriteReport(len(changed), len(pages) - len(changed), len(removed), tuple(sorted(changed)))
-
-
 def make_folder(folder: Path, made: set[Path]) -> None:
     """mkdir -p, once per folder (a site of 40,000 pages has as many folders)."""
     if folder not in made:

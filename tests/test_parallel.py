@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import generator.build as build_module
-import generator.sync as sync_module
+import generator.parallel as parallel_module
 from generator.build import Builder
 from generator.config import load_config
 from generator.errors import ConfigError, Problem
@@ -66,7 +66,7 @@ def test_a_site_built_by_two_processes_is_the_site_built_by_one(new_site: Path, 
         site = tmp_path / name
         os.rename(new_site, site) if name == "one" else copy_content(tmp_path / "one", site)
         forced = lambda count, minimum=0, n=processes: max(1, min(n, count))  # noqa: E731 - every build shares its work
-        monkeypatch.setattr(sync_module, "shares", forced)
+        monkeypatch.setattr(parallel_module, "shares", forced)  # map_items: annotating and reading
         monkeypatch.setattr(build_module, "shares", forced)
         report = Builder(site / "output", use_cache=False).build(load_config(site))
         assert report.problems == () and report.documents == 40
