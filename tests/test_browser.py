@@ -6,7 +6,6 @@ Chromium is used). Without them the module is skipped, unless BRIEFING_REQUIRE_B
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -19,22 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+
 from tests.conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000  # a rebuild takes well under a second; this only bounds a failure
 
-_missing = [what for what, absent in (
-    (f"Chromium at {CHROMIUM}", not CHROMIUM.exists()),
-    ("the playwright package (pip install -e '.[test]')", importlib.util.find_spec("playwright") is None),
-) if absent]
-if _missing:
-    reason = "browser tests need " + " and ".join(_missing)
-    if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " (BRIEFING_REQUIRE_BROWSER=1 forbids skipping them)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 (only once we know it is there)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import re
 import shutil
@@ -18,27 +17,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+
 from generator.build import build
 from generator.config import load_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 45_000  # generous: CI machines may be busy (a 15 s wait once ran out under a load average of 10)
 SMALL_SITE = Path(__file__).resolve().parent / "fixtures" / "small-site"
 BASE_PATH = "/briefing/"  # the small site's base_url is https://example.org/briefing/
 WORD = "Quillwort"  # added to one release only
 ISRAEL = "releases/2024-10-28-israel-conducted-a-precision-strike-against-military-targets/"
 
-_missing = [what for what, absent in (
-    (f"Chromium at {CHROMIUM}", not CHROMIUM.exists()),
-    ("the playwright package (pip install -e '.[test]')", importlib.util.find_spec("playwright") is None),
-) if absent]
-if _missing:
-    reason = "browser tests need " + " and ".join(_missing)
-    if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " (BRIEFING_REQUIRE_BROWSER=1 forbids skipping them)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
+require_browser()
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402 (only once we know it is there)
 

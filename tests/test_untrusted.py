@@ -7,8 +7,6 @@ browser test is skipped, unless BRIEFING_REQUIRE_BROWSER=1 (as in CI), when it f
 """
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -19,12 +17,10 @@ import pytest
 from generator.cli import main, make_parser
 from generator.scaffold import new_site
 from generator.serve import BuildGate, Preview, make_server
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.conftest import SAMPLE
 from tests.test_serve import SECRET, Running, output, running  # noqa: F401 (fixtures)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PWN = "window.__pwned=1"
 EVIL_RELEASE = f"""10/29/2024 | News release | Distributed by <script>{PWN}</script> on 10/29/2024 09:00
@@ -123,15 +119,7 @@ class Markup(HTMLParser):
 
 
 def test_no_script_runs_in_chromium(evil_site):
-    missing = [what for what, absent in (
-        (f"Chromium at {CHROMIUM}", not CHROMIUM.exists()),
-        ("the playwright package (pip install -e '.[test]')", importlib.util.find_spec("playwright") is None),
-    ) if absent]
-    if missing:
-        reason = "the browser test needs " + " and ".join(missing)
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (BRIEFING_REQUIRE_BROWSER=1 forbids skipping it)", pytrace=False)
-        pytest.skip(reason)
+    require_browser(module=False)
     from playwright.sync_api import sync_playwright
 
     output = evil_site / "output"
