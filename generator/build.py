@@ -23,7 +23,7 @@ from generator.config import Config
 from generator.errors import ContentError, Problem
 from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
-from generator.records import Document
+from generator.records import Document, record
 from generator.parallel import run_parts, shares, split
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
@@ -54,7 +54,7 @@ def code_digest() -> str:
 CACHE_FORMAT = f"{__version__}/{ANNOTATOR_VERSION}/{code_digest()}"  # a cache of another format is ignored
 
 
-@dataclass(frozen=True)
+@record
 class BuildReport:
     ingest: IngestReport
     documents: int
@@ -416,7 +416,7 @@ def base_of(state: State) -> Base:
             dict(state.page_keys))
 
 
-@dataclass(frozen=True)
+@record
 class Delta:
     """What one build changed in the State: new or changed entries of its dicts, None for removed."""
 
@@ -452,7 +452,7 @@ def delta_of(base: Base, state: State) -> Delta:
 
 # ---------------------------------------------------------------- a rebuild with nothing changed
 
-@dataclass(frozen=True)
+@record
 class Stamp:
     """What the last `briefing build` read and made, to tell at once that nothing changed since.
 
@@ -565,7 +565,7 @@ def load_documents(config: Config) -> tuple[list[Document], list[Problem]]:
     return documents_of(corpus)
 
 
-@dataclass(frozen=True)
+@record
 class CheckReport:
     problems: tuple[Problem, ...]  # what a build would report as errors
     warnings: tuple[Problem, ...]  # what it would build all the same

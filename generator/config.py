@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 
 import re
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -13,14 +12,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from generator.errors import ConfigError, Problem, did_you_mean
-from generator.records import Topic
+from generator.records import Topic, record
 from generator.yamlio import Located, error_line, error_text, load_located
 
 CONFIG_FILE = "site.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """A site's configuration, validated."""
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 from typing import Iterable
 
+from generator.records import record
 from generator.model import Entry, Week
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -22,7 +22,7 @@ BY_THE_NUMBERS = 12
 CHART_HEIGHT = 50  # px of the tallest bar in the busiest-days chart
 
 
-@dataclass(frozen=True)
+@record
 class TopicCount:
     name: str
     slug: str
@@ -30,7 +30,7 @@ class TopicCount:
     change: int | None  # against the previous week with releases; None: the topic is new this week
 
 
-@dataclass(frozen=True)
+@record
 class DayBar:
     """One day of the busiest-days chart; geometry in pixels, drawn by the theme."""
 
@@ -42,7 +42,7 @@ class DayBar:
     height: int
 
 
-@dataclass(frozen=True)
+@record
 class Said:
     """A speaker's quotes of the week."""
 
@@ -50,19 +50,19 @@ class Said:
     quotes: tuple[tuple[str, Entry], ...]  # (quote text, the release it is from)
 
 
-@dataclass(frozen=True)
+@record
 class Numbered:
     text: str  # "about 200 ballistic missiles"
     entry: Entry
 
 
-@dataclass(frozen=True)
+@record
 class Mention:
     name: str  # a person's name, a country code or an organisation's name
     count: int  # releases of the week that name it
 
 
-@dataclass(frozen=True)
+@record
 class Glance:
     releases: int
     topics: tuple[TopicCount, ...]  # by count, then name
@@ -158,7 +158,7 @@ MAX_BAR_WIDTH = 40  # a chart of two weeks does not get two 240 px slabs
 TIMELINE_TICKS = 4  # axis labels at most
 
 
-@dataclass(frozen=True)
+@record
 class Period:
     """A length of time the releases are counted by: weeks (months == 0) or a number of months."""
 
@@ -208,7 +208,7 @@ PERIODS = (Period("week", "weeks", 0), Period("month", "months", 1), Period("qua
            *(Period(f"{n} years" if n > 1 else "year", "periods" if n > 1 else "years", 12 * n) for n in YEAR_STEPS))
 
 
-@dataclass(frozen=True)
+@record
 class PeriodBar:
     """One period of a timeline chart; geometry in px within the chart's viewBox, drawn by the theme."""
 
@@ -222,7 +222,7 @@ class PeriodBar:
     height: float  # 0 for a period without releases
 
 
-@dataclass(frozen=True)
+@record
 class AxisTick:
     label: str  # a bar's short label
     x: float  # the bar's centre, where the tick mark is drawn
@@ -230,7 +230,7 @@ class AxisTick:
     anchor: str  # SVG text-anchor: "start" for the first label, "end" for the last, else "middle"
 
 
-@dataclass(frozen=True)
+@record
 class Timeline:
     """Releases per period from the first release to the last, periods without releases included."""
 

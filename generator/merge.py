@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import yaml
 
+from generator.records import record
 from generator.document import (CONFLICT_END, CONFLICT_MIDDLE, CONFLICT_START, FENCE, KEYS, checksum_of, dump_field,
                                 split_front_matter)
 from generator.errors import ContentError
@@ -34,7 +34,7 @@ class MergeError(Exception):
     """A version cannot be taken apart (its front matter is not a YAML mapping)."""
 
 
-@dataclass(frozen=True)
+@record
 class Merged:
     """The merged text and what happened to each field ('body' for the body)."""
 
@@ -45,7 +45,7 @@ class Merged:
     conflicts: tuple[str, ...] = ()  # both changed them differently: yours in use, the annotator's recorded
 
 
-@dataclass(frozen=True)
+@record
 class Version:
     """One version of an annotated file, taken apart."""
 

@@ -12,11 +12,10 @@ import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from generator.config import Config
-from generator.records import Document, Quote, Topic, iso_week
+from generator.records import Document, Quote, Topic, iso_week, record
 
 try:  # country names are a nicety: without pycountry the codes are shown
     import pycountry
@@ -26,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """A titled link to another page of the site."""
 
@@ -34,7 +33,7 @@ class Link:
     url: str  # site-relative directory path, e.g. "releases/2024-10-28-x/"
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One release as the site shows it."""
 
@@ -56,7 +55,7 @@ class Entry:
         return self.topics[0] if self.topics else None
 
 
-@dataclass(frozen=True)
+@record
 class TopicGroup:
     """The releases of a week filed under one topic; topic None holds releases with no known topic."""
 
@@ -66,7 +65,7 @@ class TopicGroup:
     releases: tuple[Entry, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Week:
     """One ISO week (Monday to Sunday) that has releases."""
 
@@ -84,7 +83,7 @@ class Week:
     next: Link | None  # the next newer week with releases
 
 
-@dataclass(frozen=True)
+@record
 class WeekGroup:
     """The releases of one topic within one week; it has a page of its own (a topic-week page)."""
 
@@ -101,7 +100,7 @@ class WeekGroup:
     next: Link | None = None  # the topic's next newer week
 
 
-@dataclass(frozen=True)
+@record
 class TopicPage:
     """A taxonomy topic with every release that names it (under any of its topics)."""
 
@@ -127,7 +126,7 @@ ROLE_LIMIT = 6
 Ref = tuple[str, str]  # (kind, key) of an entity
 
 
-@dataclass(frozen=True)
+@record
 class Related:
     """An entity named in the same releases as another, with how many releases they share."""
 
@@ -138,7 +137,7 @@ class Related:
     count: int
 
 
-@dataclass(frozen=True)
+@record
 class Quoted:
     """A quotation of an entity, with the release it comes from."""
 
@@ -146,7 +145,7 @@ class Quoted:
     release: Entry
 
 
-@dataclass(frozen=True)
+@record
 class Entity:
     """A person, country or organisation with every release that names it."""
 
@@ -169,7 +168,7 @@ class Entity:
     updated: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Letter:
     """The entities of one kind whose names start with one letter: a page of a long index."""
 
@@ -179,7 +178,7 @@ class Letter:
     entities: tuple[Entity, ...]  # by name
 
 
-@dataclass(frozen=True)
+@record
 class Directory:
     """The index of one kind of entity: every one when they are few, else the most named and letter pages."""
 
@@ -190,7 +189,7 @@ class Directory:
     most_named: tuple[Entity, ...]  # with letters: the MOST_NAMED named in most releases
 
 
-@dataclass(frozen=True)
+@record
 class Site:
     """Everything the renderer needs, built once per build."""
 
@@ -526,7 +525,7 @@ def roles_in(entry: Entry, key: str) -> list[str]:
     return list(dict.fromkeys(p.role for p in entry.document.people if p.name == key and p.role))
 
 
-@dataclass(frozen=True)
+@record
 class EntityIndex:
     """Who is named in which release, kept from build to build.
 

@@ -16,11 +16,11 @@ import mimetypes
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from generator import __version__
+from generator.records import record
 from generator.errors import ConfigError, Problem
 
 NOJEKYLL = ".nojekyll"  # tells GitHub Pages to serve the files as they are (no Jekyll run)
@@ -30,7 +30,7 @@ BATCH = 1000  # most keys one S3 DeleteObjects request takes
 Log = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@record
 class PublishReport:
     """What one publish did (or, with dry_run, would do)."""
 
@@ -57,7 +57,7 @@ def list_site(output: Path) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- git
 
-@dataclass(frozen=True)
+@record
 class GitTarget:
     """`briefing publish git` options."""
 
@@ -68,7 +68,7 @@ class GitTarget:
     push: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class GitRepo:
     git_dir: Path
     branch_ref: str  # refs/heads/<branch>
@@ -233,7 +233,7 @@ def git_message(stderr: str) -> str:
 
 # ---------------------------------------------------------------- S3
 
-@dataclass(frozen=True)
+@record
 class S3Target:
     """`briefing publish s3` options."""
 
@@ -295,7 +295,7 @@ def content_type(path: str) -> str:
     return guessed if guessed and not encoding else DEFAULT_TYPE
 
 
-@dataclass(frozen=True)
+@record
 class S3Plan:
     upload: tuple[str, ...]  # site paths, in upload order
     delete: tuple[str, ...]  # site paths, sorted

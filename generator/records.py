@@ -5,10 +5,37 @@ Every stage takes records and returns records; no stage passes dict bags.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any, Callable, TypeVar, dataclass_transform
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass_transform(frozen_default=True)
+def record(cls: type[T]) -> type[T]:
+    """@dataclass(frozen=True, slots=True) that pickles as a call of the class with its fields.
+
+    Slots: a record holds no __dict__ (a third of the memory of a small record, and a site of
+    10,000 releases holds millions of them). Pickling: the cache of the last build is mostly
+    records, and a call of the class loads about twice as fast as the __setstate__ that
+    dataclass gives a slotted class."""
+    made: Any = dataclass(frozen=True, slots=True)(cls)
+    names = tuple(f.name for f in fields(made) if f.init)
+    reduce: Callable[[Any], tuple[type, tuple[Any, ...]]]
+    if not names:
+        reduce = lambda self: (made, ())  # noqa: E731
+    elif len(names) == 1:
+        get_one = attrgetter(names[0])
+        reduce = lambda self: (made, (get_one(self),))  # noqa: E731
+    else:
+        get = attrgetter(*names)
+        reduce = lambda self: (made, get(self))  # noqa: E731
+    made.__reduce__ = reduce
+    return made
+
+
+@record
 class Release:
     """A release as received, read from one file in content/releases/."""
 
@@ -27,42 +54,42 @@ class Release:
     publisher: str = ""  # who the source says published it (feed channel, byline author), when it says
 
 
-@dataclass(frozen=True)
+@record
 class Person:
     name: str  # fullest form of the name as written
     role: str = ""  # role as written near a mention, "" when none
     paragraph: int = 0  # index in Release.paragraphs of the first mention
 
 
-@dataclass(frozen=True)
+@record
 class Org:
     name: str  # fullest form as written
     aliases: tuple[str, ...] = ()
     paragraph: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Quote:
     text: str  # the quoted words, without the quotation marks
     speaker: str  # person or organisation; "" when the text does not say
     paragraph: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     name: str  # a city or region as written: "Kyiv", "Kursk Oblast", "Gaza"
     country: str  # ISO 3166-1 alpha-2 of the country it lies in, "" when unknown
     paragraph: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class DateMention:
     text: str  # as written: "On Friday", "Oct. 1", "Oct. 7, 2023"
     date: dt.date  # resolved against the release date
     paragraph: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Figure:
     value: int | float  # 200; "$1.2 billion" -> 1200000000; "2.5%" -> 2.5
     unit: str  # "USD", "percent", "km", ... or "" for a plain count
@@ -72,7 +99,7 @@ class Figure:
     paragraph: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Annotation:
     """What the annotator derives from one release; pure data."""
 
@@ -90,7 +117,7 @@ class Annotation:
     dates: tuple[DateMention, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Topic:
     """One entry of the site's taxonomy, with its editable match rules."""
 
@@ -101,7 +128,7 @@ class Topic:
     keywords: tuple[tuple[str, float], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Document:
     """An annotated Markdown file as read back from content/annotated/."""
 

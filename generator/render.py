@@ -12,7 +12,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, TypeVar
@@ -23,6 +23,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from generator.records import record
 from generator.config import Config
 from generator.errors import ConfigError, Problem
 from generator.digest import glance, timeline, top_stories, topic_counts
@@ -37,7 +38,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 V = TypeVar("V")
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """One output file: path relative to the output folder (posix) and its bytes."""
 
@@ -45,7 +46,7 @@ class Page:
     content: bytes
 
 
-@dataclass(frozen=True)
+@record
 class PageSpec:
     """A page to be made: where it goes, its template, its values and a digest of those values."""
 
@@ -58,7 +59,7 @@ class PageSpec:
     source: str = ""  # an alternate output (Theme.outputs): the template of the page it repeats, e.g. week.html
 
 
-@dataclass(frozen=True)
+@record
 class Feed:
     """What a feed is about; it is written twice, as Atom and as JSON Feed 1.1. Paths are site-relative."""
 
@@ -70,7 +71,7 @@ class Feed:
     updated: dt.datetime | None  # its newest entry's time
 
 
-@dataclass(frozen=True)
+@record
 class RenderResult:
     pages: tuple[Page, ...]  # the pages rendered by this call, sorted by path
     keys: tuple[tuple[str, str], ...]  # (path, key) of every page of the site, in the plan's order
@@ -136,7 +137,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), plan.keys, plan.kept)
 
 
-@dataclass(frozen=True)
+@record
 class RenderPlan:
     """What a build must render: the pages whose key changed (`todo`), with the renderer that
     makes them, one at a time (a site of 40,000 pages is never held in memory at once)."""
@@ -266,7 +267,7 @@ def link_key(link: Link | None) -> str:
     return f"{link.title}\x1e{link.url}" if link else ""
 
 
-@dataclass(frozen=True)
+@record
 class TemplateInfo:
     digest: str  # of the template's source and of every template it uses
     uses_site: bool  # it (or a template it uses) reads the variable `site`
@@ -773,7 +774,7 @@ def is_unsafe_url(value: str) -> bool:
     return squeezed.startswith(UNSAFE_SCHEMES)
 
 
-@dataclass(frozen=True)
+@record
 class Highlight:
     """Words of a release to mark in its text: an entity's name linking to its page, or a figure."""
 

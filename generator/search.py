@@ -17,10 +17,10 @@ import os
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from generator.records import record
 from generator.write import STAGING, count_files, remove_leftovers, same_bytes, swap_in
 
 INDEX_DIR = "pagefind"  # output/pagefind/, where the theme's search page loads it from
@@ -31,7 +31,7 @@ VERSION_TIMEOUT = 30
 INDEX_TIMEOUT = 1800
 
 
-@dataclass(frozen=True)
+@record
 class Pagefind:
     """The Pagefind binary found, and its version (part of the index's key)."""
 
@@ -117,7 +117,7 @@ def has_index(site: Path) -> bool:
     return (site / INDEX_DIR / ENTRY).is_file()
 
 
-@dataclass(frozen=True)
+@record
 class IndexReport:
     files: int
     bytes: int
@@ -144,7 +144,7 @@ def run_pagefind(tool: Pagefind, site: Path, dest: Path) -> IndexReport:
     return IndexReport(count_files(dest), size, time.perf_counter() - started)
 
 
-@dataclass(frozen=True)
+@record
 class StagedIndex:
     """The index put into the staging folder: which files are the old output's and which are new."""
 

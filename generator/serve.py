@@ -24,11 +24,11 @@ import secrets
 import string
 import threading
 import urllib.parse
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
+from generator.records import record
 from generator.build import BuildReport
 from generator.errors import Problem
 
@@ -59,7 +59,7 @@ class BuildGate:
         self._idle.wait(timeout)
 
 
-@dataclass(frozen=True)
+@record
 class Event:
     """One server-sent event: its number in the stream, its name and its JSON data."""
 

@@ -27,13 +27,13 @@ from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
 from generator.parallel import map_items
-from generator.records import Document, Release, Topic
+from generator.records import Document, Release, Topic, record
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
 BASE_DIR = ("content", ".briefing", "base")  # below the site: the base of each annotated file
 
 
-@dataclass(frozen=True)
+@record
 class Merge:
     """A hand-edited annotated file merged with a new annotation; field names, 'body' for the body."""
 
@@ -44,7 +44,7 @@ class Merge:
     conflicts: tuple[str, ...] = ()  # both changed it differently: the person's in use, the annotator's recorded
 
 
-@dataclass(frozen=True)
+@record
 class IngestReport:
     written: tuple[str, ...] = ()  # annotated files written (site-relative)
     unchanged: int = 0
@@ -55,7 +55,7 @@ class IngestReport:
     warnings: tuple[Problem, ...] = ()  # release files read all the same (not UTF-8, dated in the future): warnings_of
 
 
-@dataclass(frozen=True)
+@record
 class AnnotatedFile:
     """One file of content/annotated/ as last read."""
 
@@ -70,7 +70,7 @@ class AnnotatedFile:
     problems: tuple[Problem, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ReleaseFile:
     """One file of content/releases/ as last read."""
 
@@ -292,7 +292,7 @@ def below(paths: frozenset[str], known: dict[str, object]) -> frozenset[str]:
     return paths | frozenset(name for name in known if name.startswith(folders)) if paths else paths
 
 
-@dataclass(frozen=True)
+@record
 class Prepared:
     """A release annotated, before it is written: its text, the path it asks for, and the file as
     it reads back from that path (its size and time are those of the file once written)."""

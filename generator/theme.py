@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib.resources
 import importlib.util
 import re
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
 import generator
+from generator.records import record
 from generator.config import CONFIG_FILE, Config
 from generator.errors import ConfigError, Problem, did_you_mean
 from generator.yamlio import Located, error_line, error_text, load_located, plain
@@ -27,7 +27,7 @@ THEME_KEYS = {"name", "description", "parent", "outputs"}
 SITE_TEMPLATES = "templates"  # SITE/templates/<name>.html overrides the theme's template of that name
 
 
-@dataclass(frozen=True)
+@record
 class Theme:
     """A resolved theme: its search paths, child first."""
 
@@ -41,7 +41,7 @@ class Theme:
     outputs: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class OutputRule:
     """One `outputs` entry of a theme.yaml, with its place for messages."""
 

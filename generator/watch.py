@@ -11,7 +11,6 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +19,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from generator.records import record
 from generator.ingest.wire import IGNORED_NAMES
 
 QUIET_SECONDS = 0.03  # a burst of saves within this gap is one change (editors' save-by-rename takes a few ms)
@@ -30,7 +30,7 @@ EDITOR_FILES = re.compile(r"(___jb_(tmp|old)___$|\.crswap$|\.sw[a-p]$|\.bak$|\.o
 Fingerprint = tuple[int, int] | None  # (size, mtime_ns) of a file, None when it does not exist
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     paths: tuple[str, ...]  # site-relative paths that changed
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Protocol, Sequence
 
+from generator.records import record
 from generator.errors import ConfigError, Problem
 
 STAGING = ".{name}.staging-{pid}"
@@ -26,7 +26,7 @@ class PageLike(Protocol):
     content: bytes
 
 
-@dataclass(frozen=True)
+@record
 class WriteReport:
     written: int  # files whose bytes changed or are new
     unchanged: int
@@ -56,7 +56,7 @@ def safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-@dataclass(frozen=True)
+@record
 class Staged:
     """What staging some pages did."""
 

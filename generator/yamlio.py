@@ -1,13 +1,13 @@
 """Safe YAML reading that keeps the line of every mapping key, for messages with places."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from generator.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """A YAML value with the 1-based line where it starts."""
 

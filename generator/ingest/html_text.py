@@ -19,7 +19,6 @@ import email.utils
 import html
 import re
 import warnings
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -27,6 +26,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from generator.records import record
 from generator.ingest.wire import BOILERPLATE, DATELINE
 
 # ---------------------------------------------------------------- HTML -> paragraphs
@@ -73,7 +73,7 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
 PUBLISHED_CLASS = re.compile(r"publish|pubdate|post-date|entry-date|release-date", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """What one piece of HTML says: body paragraphs and the metadata the markup carries."""
 
