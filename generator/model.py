@@ -538,7 +538,6 @@ class EntityIndex:
     named: Mapping[str, tuple[Ref, ...]]  # release slug -> the entities it names
     speakers: Mapping[str, frozenset[str]]  # release slug -> who is quoted in it
     members: Mapping[Ref, tuple[Entry, ...]]  # newest first
-    together: Mapping[Ref, Mapping[Ref, int]]  # entity -> releases shared with each other entity
     roles: Mapping[Ref, Mapping[str, int]]  # person -> releases giving each role; organisation -> each other name
     urls: Mapping[Ref, str]  # the same object from build to build while no URL changes
     entities: Mapping[Ref, Entity]
@@ -549,7 +548,13 @@ class EntityIndex:
                                             # very tuple when none of them changed: what the sitemap shows
 
 
-EMPTY_INDEX = EntityIndex({}, {}, {}, {}, {}, {}, {}, {}, {kind: () for kind in ENTITY_KINDS})
+EMPTY_INDEX = EntityIndex({}, {}, {}, {}, {}, {}, {}, {kind: () for kind in ENTITY_KINDS})
+
+
+def named_beside(ref: Ref, releases: tuple[Entry, ...], named: Mapping[str, tuple[Ref, ...]]) -> Counter[Ref]:
+    """How many of an entity's releases name each other entity. Counted when an entity's page is
+    made, not kept: kept for every entity, the counts were a tenth of the memory of a build."""
+    return Counter(other for entry in releases for other in named[entry.slug] if other != ref)
 
 
 def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityIndex | None) -> EntityIndex:
@@ -574,14 +579,16 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     for entry in added:
         for ref in named[entry.slug]:
             joined[ref].append(entry)
-    members, together, roles = dict(old.members), dict(old.together), dict(old.roles)
+    members, roles = dict(old.members), dict(old.roles)
     touched = set(dropped) | set(joined)
+    counted: dict[Ref, Mapping[Ref, int]] = {}  # entity -> its releases shared with each other entity, when new
+    same_beside: set[Ref] = set()  # entities whose changed releases name the same other entities as before
     for ref in touched:
         gone = {id(entry) for entry in dropped.get(ref, ())}
         kept = [entry for entry in old.members.get(ref, ()) if id(entry) not in gone]
         new = joined.get(ref, [])
         if not kept and not new:
-            for table in (members, together, roles):
+            for table in (members, roles):
                 table.pop(ref, None)
             continue
         if len(new) <= 4:  # an edit: put the few new entries in their places in the sorted list
@@ -592,11 +599,10 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
             members[ref] = tuple(sorted(kept + new, key=lambda e: sort_key(e.document), reverse=True))
         less = Counter(other for entry in dropped.get(ref, ()) for other in old.named[entry.slug] if other != ref)
         more = Counter(other for entry in joined.get(ref, ()) for other in named[entry.slug] if other != ref)
-        if less != more or ref not in old.together:  # an edit that names the same entities keeps the counts
-            counts = Counter(old.together.get(ref, {}))
-            counts.subtract(less)
-            counts.update(more)
-            together[ref] = {other: n for other, n in counts.items() if n > 0}
+        if less == more and ref in old.entities:  # an edit that names the same entities keeps the counts
+            same_beside.add(ref)
+        elif not kept:  # a new entity: its releases are the joined ones
+            counted[ref] = more
         if ref[0] != "country":  # a person's roles, an organisation's other names
             labels = roles_in if ref[0] == "person" else aliases_in
             less = Counter(label for entry in dropped.get(ref, ()) for label in labels(entry, ref[1]))
@@ -616,8 +622,9 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     entities = dict(old.entities)
     for ref in touched:
         if ref in members:
-            same = old.entities.get(ref) if urls is old.urls and together[ref] is old.together.get(ref) else None
-            entities[ref] = make_entity(ref, urls, members[ref], together[ref], roles.get(ref, {}), speakers, config,
+            same = old.entities.get(ref) if urls is old.urls and ref in same_beside else None
+            beside = {} if same is not None else counted.get(ref) or named_beside(ref, members[ref], named)
+            entities[ref] = make_entity(ref, urls, members[ref], beside, roles.get(ref, {}), speakers, config,
                                         same, (dropped.get(ref, []), joined.get(ref, [])))
         else:
             entities.pop(ref, None)
@@ -631,7 +638,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     else:
         dated = tuple(sorted((entity.url, str(entity.updated)) for entity in entities.values()))
     recounted = frozenset(ref for ref in touched if len(members.get(ref, ())) != len(old.members.get(ref, ())))
-    return EntityIndex(current, named, speakers, members, together, roles, urls, entities, order,
+    return EntityIndex(current, named, speakers, members, roles, urls, entities, order,
                        frozenset(touched), dated, recounted)
 
 
@@ -720,10 +727,17 @@ def patch_weeks(releases: tuple[Entry, ...], before: tuple[WeekGroup, ...], chan
 
 
 def week_group(label: str, releases: tuple[Entry, ...]) -> WeekGroup:
+    slug, url, year, number, start, end = week_parts(label)
+    return WeekGroup(label, slug, url, year, number, start, end, releases, page_url=url)
+
+
+@functools.lru_cache(maxsize=None)
+def week_parts(label: str) -> tuple[str, str, int, int, dt.date, dt.date]:
+    """A week's slug, URL, year, number, first and last day: one set shared by every group of that
+    week (there are tens of thousands of entity weeks, and a few hundred weeks)."""
     year, number = parse_week(label)
     start = dt.date.fromisocalendar(year, number, 1)
-    url = f"weeks/{week_slug(label)}/"
-    return WeekGroup(label, week_slug(label), url, year, number, start, start + dt.timedelta(days=6), releases, page_url=url)
+    return week_slug(label), f"weeks/{week_slug(label)}/", year, number, start, start + dt.timedelta(days=6)
 
 
 def entity_weeks(releases: tuple[Entry, ...]) -> tuple[WeekGroup, ...]:

@@ -5,6 +5,7 @@ Every stage takes records and returns records; no stage passes dict bags.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any, Callable, TypeVar, dataclass_transform
@@ -151,7 +152,7 @@ class Document:
     orgs: tuple[Org, ...]
     quotes: tuple[Quote, ...]
     figures: tuple[Figure, ...]
-    body: str  # Markdown
+    packed_body: bytes  # the Markdown body, compressed (pack): read as .body
     byline: str = ""
     places: tuple[Place, ...] = ()
     dates: tuple[DateMention, ...] = ()
@@ -159,6 +160,21 @@ class Document:
     url: str = ""
     digest: str = ""  # sha1 of the annotated file's text: identifies this version of the document
     extra: tuple[tuple[str, object], ...] = field(default=())  # front-matter keys we do not interpret
+
+    @property
+    def body(self) -> str:
+        """The Markdown body."""
+        return unpack(self.packed_body)
+
+
+def pack(text: str) -> bytes:
+    """A body as a Document holds it: a quarter of its size. A build holds every document, and
+    reads a body once or twice (its release's page, a feed), so holding the text is not worth it."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 def iso_week(day: dt.date) -> str:

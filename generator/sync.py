@@ -26,11 +26,12 @@ from generator.document import (annotated_path, annotator_of, checksum_of, confl
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
-from generator.parallel import map_items
+from generator.parallel import cores, map_items
 from generator.records import Document, Release, Topic, record
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
 BASE_DIR = ("content", ".briefing", "base")  # below the site: the base of each annotated file
+PREPARE_CHUNK = 1000  # releases annotated per core at a time (their texts are written before the next)
 
 
 @record
@@ -219,7 +220,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     written: list[str] = []
     kept: list[str] = []
     merged: list[Merge] = []
-    due: list[tuple[Release, AnnotatedFile | None]] = []  # to annotate, once every file was looked at
+    due: list[tuple[Release, AnnotatedFile | None] | None] = []  # to annotate, once every file was looked at
     unchanged = 0
     for source_file, path in candidates:
         if isinstance(path, Problem):
@@ -275,9 +276,13 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
                     unchanged += 1
             else:
                 due.append((release, old))
-    ready = prepare_all([release for release, _ in due], config, corpus)
-    for (release, old), made in zip(due, ready):  # in the order of the files, as paths are handed out
-        written.append(annotate_one(corpus, config, release, old, taken, made))
+    step = PREPARE_CHUNK * cores()
+    for start in range(0, len(due), step):  # a chunk at a time: the texts of every release are never all held
+        chunk, due[start:start + step] = due[start:start + step], [None] * len(due[start:start + step])
+        ready = prepare_all([release for release, _ in chunk], config, corpus)
+        for (release, old), made in zip(chunk, ready):  # in the order of the files, as paths are handed out
+            written.append(annotate_one(corpus, config, release, old, taken, made))
+        del chunk, ready
     removed = remove_orphans(corpus, config, by_source, seen, kept)
     if changed is None:
         tidy_bases(corpus, config)

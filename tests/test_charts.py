@@ -10,7 +10,7 @@ import pytest
 from generator.config import Config, parse_config
 from generator.digest import MAX_BARS, timeline
 from generator.model import build_site
-from generator.records import Document, Topic, iso_week
+from generator.records import Document, Topic, iso_week, pack
 from generator.render import render_site
 from generator.theme import resolve_theme
 
@@ -21,7 +21,7 @@ def doc(slug: str, day: dt.date, topics: tuple[str, ...] = ("middle-east",)) -> 
         title=slug.title(), title_source="derived", date=day,
         distributed_at=dt.datetime.combine(day, dt.time(12), dt.timezone.utc), kind="News release",
         distributor="Public", issuer="The White House", week=iso_week(day), topics=topics, summary="S.",
-        people=(), countries=(), orgs=(), quotes=(), figures=(), body="Text.\n", digest=slug)
+        people=(), countries=(), orgs=(), quotes=(), figures=(), packed_body=pack("Text.\n"), digest=slug)
 
 
 def entries(tmp_path, *days: dt.date):

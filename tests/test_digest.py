@@ -6,7 +6,7 @@ import datetime as dt
 from generator.config import parse_config
 from generator.digest import glance, story_score
 from generator.model import build_site
-from generator.records import Document, Figure, Person, Quote, iso_week
+from generator.records import Document, Figure, Person, Quote, iso_week, pack
 
 
 def doc(slug: str, day: dt.date, topics: tuple[str, ...], quotes=(), people=(), figures=()) -> Document:
@@ -16,7 +16,7 @@ def doc(slug: str, day: dt.date, topics: tuple[str, ...], quotes=(), people=(), 
         distributed_at=dt.datetime.combine(day, dt.time(12), dt.timezone.utc), kind="News release",
         distributor="Public", issuer="The White House", week=iso_week(day), topics=topics, summary="S.",
         people=tuple(people), countries=("US",), orgs=(), quotes=tuple(quotes), figures=tuple(figures),
-        body="Text.\n", digest=slug)
+        packed_body=pack("Text.\n"), digest=slug)
 
 
 def test_glance_of_a_week(tmp_path):

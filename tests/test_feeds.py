@@ -216,7 +216,8 @@ def rendered_after(tmp_path, before, after, **more) -> set[str]:
 
 def edited(documents, slug: str) -> list:
     from dataclasses import replace
-    return [replace(d, body=d.body + " More.", digest=d.digest + "x") if d.slug == slug else d for d in documents]
+    from generator.records import pack
+    return [replace(d, packed_body=pack(d.body + " More."), digest=d.digest + "x") if d.slug == slug else d for d in documents]
 
 
 def test_a_feed_renders_again_only_when_what_it_lists_changes(tmp_path):

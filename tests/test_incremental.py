@@ -189,7 +189,7 @@ def test_entity_index_from_a_previous_build_equals_a_fresh_one():
 
     from generator.config import Config
     from generator.model import build_site
-    from generator.records import Document, Org, Person, Quote, iso_week
+    from generator.records import Document, Org, Person, Quote, iso_week, pack
 
     def doc(n: int, people: tuple[str, ...], countries: tuple[str, ...], title: str = "") -> Document:
         day = dt.date(2024, 1, 1) + dt.timedelta(days=3 * n)
@@ -199,7 +199,7 @@ def test_entity_index_from_a_previous_build_equals_a_fresh_one():
                         kind="News release", distributor="Public", issuer="State", week=iso_week(day), topics=(),
                         summary="", people=tuple(Person(p, f"Role of {p}") for p in people), countries=countries,
                         orgs=(Org("United Nations", ("UN",)),) if n % 3 == 0 else (),
-                        quotes=tuple(Quote(f"Words {n}", p) for p in people[:1]), figures=(), body="Text.")
+                        quotes=tuple(Quote(f"Words {n}", p) for p in people[:1]), figures=(), packed_body=pack("Text."))
 
     config = Config(site_dir=Path("."), title="T", base_url="https://example.org/")
     names = ["Ann Lee", "Bo Kim", "Cy Diaz", "Di Roe"]

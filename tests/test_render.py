@@ -14,7 +14,7 @@ import pytest
 from generator.config import Config
 from generator.errors import ConfigError
 from generator.model import build_site
-from generator.records import Document, Figure, Org, Person, Quote, Topic, iso_week
+from generator.records import Document, Figure, Org, Person, Quote, Topic, iso_week, pack
 from generator.render import Page, is_unsafe_url, render_markdown, render_site
 from generator.theme import resolve_theme
 
@@ -38,7 +38,7 @@ def doc(slug: str, day: str, topics: tuple[str, ...] = ("middle-east",), *, at: 
         distributed_at=dt.datetime.combine(date, dt.time.fromisoformat(at), NY),
         kind="News release", distributor="Public", issuer="Department of State", week=iso_week(date),
         topics=topics, summary=f"Summary of {slug}.", people=(), countries=(), orgs=(), quotes=(), figures=(),
-        body=body,
+        packed_body=pack(body),
     )
     values.update(more)
     return Document(**values)
