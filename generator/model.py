@@ -485,10 +485,16 @@ def assign_slugs(names: dict[str, str], fallback: str) -> dict[str, str]:
 def entities_of(entry: Entry) -> tuple[Ref, ...]:
     """(kind, key) of every entity a release names, each once, in the document's order."""
     doc = entry.document
-    found = [("person", p.name) for p in doc.people if p.name]
-    found += [("country", code.upper()) for code in doc.countries if code]
-    found += [("org", o.name) for o in doc.orgs if o.name]
+    found = [ref_of("person", p.name) for p in doc.people if p.name]
+    found += [ref_of("country", code.upper()) for code in doc.countries if code]
+    found += [ref_of("org", o.name) for o in doc.orgs if o.name]
     return tuple(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=None)
+def ref_of(kind: str, key: str) -> Ref:
+    """The one (kind, key) of an entity, however many releases name it."""
+    return kind, key
 
 
 def entity_name(ref: Ref) -> str:

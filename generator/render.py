@@ -88,26 +88,31 @@ class ByIdentity(Generic[V]):
     identity, never by value). Each value is kept with its object, so a lookup never mistakes a new
     object for an old one with the same id, and the map survives pickling with the objects."""
 
-    __slots__ = ("items",)
+    __slots__ = ("objects", "values")
 
     def __init__(self) -> None:
-        self.items: dict[int, tuple[Any, V]] = {}
+        self.objects: dict[int, Any] = {}  # two maps with the same keys: no pair made per entry
+        self.values: dict[int, V] = {}
 
     def get(self, obj: Any) -> V | None:
-        hit = self.items.get(id(obj))
-        return hit[1] if hit is not None and hit[0] is obj else None
+        key = id(obj)
+        return self.values[key] if self.objects.get(key) is obj else None
 
     def __setitem__(self, obj: Any, value: V) -> None:
-        self.items[id(obj)] = (obj, value)
+        key = id(obj)
+        self.objects[key] = obj
+        self.values[key] = value
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.objects)
 
-    def __getstate__(self) -> list[tuple[Any, V]]:
-        return list(self.items.values())
+    def __getstate__(self) -> tuple[list[Any], list[V]]:
+        return list(self.objects.values()), list(self.values.values())
 
-    def __setstate__(self, pairs: list[tuple[Any, V]]) -> None:
-        self.items = {id(obj): (obj, value) for obj, value in pairs}
+    def __setstate__(self, state: tuple[list[Any], list[V]]) -> None:
+        objects, values = state
+        self.objects = {id(obj): obj for obj in objects}
+        self.values = {id(obj): value for obj, value in zip(objects, values)}
 
 
 class PlanMemory:
@@ -332,6 +337,14 @@ class Renderer:
         self.urls_kept = previous_urls is index.urls  # no entity page moved since the last build
         self.lent_lines = lent_lines or {}
         self.lines: dict[str, ByIdentity[str]] = {}
+        self.links: dict[Ref, tuple[Ref, str]] = {}
+
+    def link_to(self, ref: Ref) -> tuple[Ref, str]:
+        """(entity, URL of its page): one pair for every release that names the entity."""
+        link = self.links.get(ref)
+        if link is None:
+            link = self.links[ref] = (ref, self.entity_urls[ref])
+        return link
 
     def body(self, entry: Entry) -> Markup:
         """The release text as HTML, made once and only for the pages that are rendered."""
@@ -470,7 +483,7 @@ class Renderer:
         if lent is not None and self.urls_kept:
             self.made[entry] = lent
             return lent
-        links = tuple((ref, self.entity_urls[ref]) for ref in self.named[entry.slug])
+        links = tuple(self.link_to(ref) for ref in self.named[entry.slug])
         if lent is not None and dict(lent.values)["entity_links"] == links:
             self.made[entry] = lent
             return lent
