@@ -12,8 +12,8 @@ import datetime as dt
 from collections import Counter
 from typing import Iterable
 
-from generator.records import record
 from generator.model import Entry, Week
+from generator.records import record
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TOP_STORIES = 3

@@ -15,10 +15,10 @@ from typing import Any, Sequence
 
 import yaml
 
-from generator.records import record
 from generator.document import (CONFLICT_END, CONFLICT_MIDDLE, CONFLICT_START, FENCE, KEYS, checksum_of, dump_field,
                                 split_front_matter)
 from generator.errors import ContentError
+from generator.records import record
 from generator.yamlio import FAST_LOADER
 
 ABSENT = ("absent",)  # the canonical form of a field a version does not have

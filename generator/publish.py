@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from generator import __version__
-from generator.records import record
 from generator.errors import ConfigError, Problem
+from generator.records import record
 
 NOJEKYLL = ".nojekyll"  # tells GitHub Pages to serve the files as they are (no Jekyll run)
 GIT_LOCATION_ENV = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX")

@@ -23,11 +23,11 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from generator.records import record
 from generator.config import Config
 from generator.errors import ConfigError, Problem
 from generator.digest import glance, timeline, top_stories, topic_counts
 from generator.model import EMPTY_INDEX, ENTITY_FOLDERS, Directory, Entity, Entry, Link, Ref, Site, country_name, week_title
+from generator.records import record
 from generator.theme import Theme, display
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -28,9 +28,9 @@ from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
-from generator.records import record
 from generator.build import BuildReport
 from generator.errors import Problem
+from generator.records import record
 
 RESERVED = "__briefing__/"  # under the base path: the server's own files and events, never the site's
 KEEPALIVE_SECONDS = 15.0

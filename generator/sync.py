@@ -220,7 +220,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     written: list[str] = []
     kept: list[str] = []
     merged: list[Merge] = []
-    due: list[tuple[Release, AnnotatedFile | None] | None] = []  # to annotate, once every file was looked at
+    due: list[tuple[Release, AnnotatedFile | None]] = []  # to annotate, once every file was looked at
     unchanged = 0
     for source_file, path in candidates:
         if isinstance(path, Problem):
@@ -277,12 +277,11 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
             else:
                 due.append((release, old))
     step = PREPARE_CHUNK * cores()
-    for start in range(0, len(due), step):  # a chunk at a time: the texts of every release are never all held
-        chunk, due[start:start + step] = due[start:start + step], [None] * len(due[start:start + step])
+    while due:  # a chunk at a time, letting go of each: the texts of every release are never all held
+        chunk, due = due[:step], due[step:]
         ready = prepare_all([release for release, _ in chunk], config, corpus)
         for (release, old), made in zip(chunk, ready):  # in the order of the files, as paths are handed out
             written.append(annotate_one(corpus, config, release, old, taken, made))
-        del chunk, ready
     removed = remove_orphans(corpus, config, by_source, seen, kept)
     if changed is None:
         tidy_bases(corpus, config)

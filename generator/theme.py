@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 
 import generator
-from generator.records import record
 from generator.config import CONFIG_FILE, Config
 from generator.errors import ConfigError, Problem, did_you_mean
+from generator.records import record
 from generator.yamlio import Located, error_line, error_text, load_located, plain
 
 THEME_FILE = "theme.yaml"

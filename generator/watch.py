@@ -19,8 +19,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from generator.records import record
 from generator.ingest.wire import IGNORED_NAMES
+from generator.records import record
 
 QUIET_SECONDS = 0.03  # a burst of saves within this gap is one change (editors' save-by-rename takes a few ms)
 POLL_SECONDS = 0.5  # how often --poll looks at the files

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Protocol, Sequence
 
-from generator.records import record
 from generator.errors import ConfigError, Problem
+from generator.records import record
 
 STAGING = ".{name}.staging-{pid}"
 LEFTOVER_PREFIXES = (".{name}.staging-", ".{name}.old-")

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from generator.records import record
 from generator.ingest.wire import BOILERPLATE, DATELINE
+from generator.records import record
 
 # ---------------------------------------------------------------- HTML -> paragraphs
 
