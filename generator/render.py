@@ -186,22 +186,30 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
     common = digest_of(repr(replace(config, site_dir=Path("."))))  # where the site is changes no page
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
-    infos: dict[str, TemplateInfo] = {}
+    contexts: dict[str, tuple[str, TemplateInfo]] = {}  # template -> (what else its pages' keys digest, its info)
     known = memory.keys if last else ByIdentity()  # the keys of lent specs, made by the last build
     made: ByIdentity[tuple[str, str]] = ByIdentity()
     plan = renderer.plan()
+    # the loop below runs for every page of the site on every build, live edits included: the
+    # maps are used directly (a lent spec costs a few lookups, no new objects)
+    known_objects, known_values, made_objects, made_values = known.objects, known.values, made.objects, made.values
+    earlier = previous.get
     for spec in plan:
-        template = infos.get(spec.template) or infos.setdefault(spec.template, templates.info(spec.template))
-        context = template.digest + common + (renderer.site_digest if template.uses_site else "")
-        lent = known.get(spec)
-        if lent is not None and lent[0] == context:
-            key = lent[1]
-        else:
-            key = digest_of(template.digest, common, spec.template, spec.digest,
-                            renderer.site_digest if template.uses_site else "")
-        made[spec] = (context, key)
-        keys[spec.path] = key
-        if previous.get(spec.path) != key:
+        found = contexts.get(spec.template)
+        if found is None:
+            info = templates.info(spec.template)
+            found = contexts[spec.template] = (
+                info.digest + common + (renderer.site_digest if info.uses_site else ""), info)
+        context = found[0]
+        ident = id(spec)
+        lent = known_values[ident] if known_objects.get(ident) is spec else None
+        if lent is None or lent[0] != context:
+            info = found[1]
+            lent = (context, digest_of(info.digest, common, spec.template, spec.digest,
+                                       renderer.site_digest if info.uses_site else ""))
+        made_objects[ident], made_values[ident] = spec, lent
+        key = keys[spec.path] = lent[1]
+        if earlier(spec.path) != key:
             todo.append(spec)
     static = tuple(static_pages(theme))
     for page in static:
@@ -381,11 +389,10 @@ class Renderer:
             specs.append(self.release_spec(entry))
         for directory in site.directories:
             specs += self.directory_specs(directory)
-            for entity in directory.entities:
-                specs.append(self.spec_for(entity, lambda e: PageSpec(
-                    f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e))))
+            specs += self.specs_for(directory.entities, lambda e: PageSpec(
+                f"{e.url}index.html", "entity.html", (("entity", e),), self.entity_digest(e)))
         # the sitemap lists every page with a date: both follow from each release's URL, time and topics
-        sitemap = digest_of(*(self.line(e, mapped) for e in site.releases),
+        sitemap = digest_of(*self.lines_of(site.releases, mapped),
                             self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
@@ -477,6 +484,19 @@ class Renderer:
         self.made[value] = spec
         return spec
 
+    def specs_for(self, values: Iterable[Any], make: Callable[[Any], PageSpec]) -> list[PageSpec]:
+        """spec_for of each value, in a loop that reads the maps itself: it runs for every entity
+        of the site on every build, a live edit's included."""
+        lent_objects, lent_specs = self.lent.objects, self.lent.values
+        made_objects, made_specs = self.made.objects, self.made.values
+        specs = []
+        for value in values:
+            ident = id(value)
+            spec = lent_specs[ident] if lent_objects.get(ident) is value else make(value)
+            made_objects[ident], made_specs[ident] = value, spec
+            specs.append(spec)
+        return specs
+
     def release_spec(self, entry: Entry) -> PageSpec:
         """A release page; its aside links to the pages of the entities it names, whose URLs may change."""
         lent = self.lent.get(entry)
@@ -511,7 +531,7 @@ class Renderer:
         specs = [PageSpec(f"{d.url}index.html", "entities.html",
                           (("kind", d.kind), ("entities", shown), ("total", len(d.entities)), ("letters", letters),
                            ("letter", None)),
-                          digest_of(d.kind, str(len(d.entities)), repr(letters), *(self.line(e, listed) for e in shown)))]
+                          digest_of(d.kind, str(len(d.entities)), repr(letters), *self.lines_of(shown, listed)))]
         for x in d.letters:  # every letter page links to the others, with their counts
             lent = self.lent.get(x)
             if lent is not None and dict(lent.values)["letters"] == letters and dict(lent.values)["total"] == len(d.entities):
@@ -522,18 +542,27 @@ class Renderer:
                 f"{x.url}index.html", "entities.html",
                 (("kind", d.kind), ("entities", x.entities), ("total", len(d.entities)), ("letters", letters),
                  ("letter", x.label)),
-                digest_of(d.kind, x.label, repr(letters), *(self.line(e, listed) for e in x.entities)))
+                digest_of(d.kind, x.label, repr(letters), *self.lines_of(x.entities, listed)))
             specs.append(spec)
         return specs
 
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
         """A model object's line in a listing digest, lent by the last build for this very object."""
-        lent = self.lent_lines.get(make.__name__)
-        text = lent.get(value) if lent is not None else None
-        if text is None:
-            text = make(value)
-        self.lines.setdefault(make.__name__, ByIdentity())[value] = text
-        return text
+        return self.lines_of((value,), make)[0]
+
+    def lines_of(self, values: Iterable[Any], make: Callable[[Any], str]) -> list[str]:
+        """line() of each value (one loop for the sitemap's 10,000 releases on every build)."""
+        lent = self.lent_lines.get(make.__name__) or ByIdentity()
+        lent_objects, lent_texts = lent.objects, lent.values
+        made = self.lines.setdefault(make.__name__, ByIdentity())
+        made_objects, made_texts = made.objects, made.values
+        texts = []
+        for value in values:
+            ident = id(value)
+            text = lent_texts[ident] if lent_objects.get(ident) is value else make(value)
+            made_objects[ident], made_texts[ident] = value, text
+            texts.append(text)
+        return texts
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]

@@ -17,6 +17,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import Iterator
 
 from generator.annotate import ANNOTATOR_VERSION, annotate
@@ -417,12 +418,24 @@ def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tu
     """(releases-relative posix name, path) of every release file, sorted; a Problem instead of the
     path for an entry that must not be read (a link to outside the site). `only`: just these names."""
     site = config.site_dir.resolve()
+    out: list[tuple[str, Path | Problem]] = []
     if only is None:
-        names = [(rel, Path(entry.path)) for rel, entry in scan(config.releases_dir)]
+        names: list[tuple[str, Path]] = []
+        for rel, entry in scan(config.releases_dir):
+            if IGNORED_NAMES.search(entry.name):
+                continue  # editor, backup and system files
+            if entry.is_symlink():
+                names.append((rel, Path(entry.path)))
+                continue
+            try:  # a plain file: one stat, which the folder entry keeps (four calls for each of 10,000 files before)
+                info = entry.stat()
+            except OSError:  # gone since the folder was read
+                continue
+            if S_ISREG(info.st_mode):
+                out.append((rel, too_big(info.st_size, f"content/releases/{rel}") or Path(entry.path)))
     else:
         names = [(rel, config.releases_dir / rel) for rel in sorted(only)
                  if not any(part.startswith(".") for part in rel.split("/"))]
-    out: list[tuple[str, Path | Problem]] = []
     for rel, path in names:
         if IGNORED_NAMES.search(path.name):
             continue  # editor, backup and system files
@@ -435,7 +448,7 @@ def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tu
                                      "site, not read; copy the file into content/releases/ instead")))
         elif is_release_file(path):
             out.append((rel, too_big(path.stat().st_size, f"content/releases/{rel}") or path))
-    return out
+    return sorted(out, key=lambda item: item[0]) if only is None and names else out
 
 
 def free_path(rel: str, taken: set[str]) -> str:

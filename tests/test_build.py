@@ -111,3 +111,26 @@ def test_taxonomy_change_reannotates_unedited_files(sample_site):
     report = ingest(load_config(sample_site))
     assert len(report.written) == 1 and report.unchanged == 0
     assert ingest(load_config(sample_site)).unchanged == 1
+
+
+def test_release_listing_is_sorted_with_links_and_skips_what_is_not_a_release(new_site, tmp_path):
+    """list_releases reads plain files from the folder entries and links the slow way: the
+    listing is in name order all the same, and editor files, folders and big files are handled."""
+    from generator.ingest import MAX_FILE_BYTES
+    from generator.sync import list_releases
+
+    releases = new_site / "content" / "releases"
+    for name in ("c.txt", "a.txt", "e.txt"):
+        (releases / name).write_text("x", encoding="utf-8")
+    (releases / "b.txt").symlink_to(releases / "a.txt")  # a link inside the site: read like a file
+    (releases / "d.txt").symlink_to(tmp_path / "missing.txt")  # dangling: a problem in its place
+    (releases / "e.txt~").write_text("x", encoding="utf-8")  # an editor's backup: passed over
+    (releases / "sub").mkdir()
+    (releases / "sub" / "f.txt").write_text("x", encoding="utf-8")
+    with (releases / "g.txt").open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    listing = list_releases(load_config(new_site))
+    assert [rel for rel, _ in listing] == ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "g.txt", "sub/f.txt"]
+    kinds = {rel: type(found).__name__ for rel, found in listing}
+    assert kinds["d.txt"] == kinds["g.txt"] == "Problem"
+    assert all(kinds[rel] == "PosixPath" for rel in ("a.txt", "b.txt", "c.txt", "e.txt", "sub/f.txt"))
