@@ -106,6 +106,19 @@ class ByIdentity(Generic[V]):
     def __len__(self) -> int:
         return len(self.objects)
 
+    def lend(self, objects: Iterable[Any], make: Callable[[Any], V], made: "ByIdentity[V]") -> list[V]:
+        """For each object, its value here or else make(object); each one also put in `made`. One
+        loop that reads the maps itself: it runs over every page of the site on every build, a
+        live edit's included, where a get and a set per object took a third of the page plan."""
+        objects_here, values_here, made_objects, made_values = self.objects, self.values, made.objects, made.values
+        found = []
+        for obj in objects:
+            ident = id(obj)
+            value = values_here[ident] if objects_here.get(ident) is obj else make(obj)
+            made_objects[ident], made_values[ident] = obj, value
+            found.append(value)
+        return found
+
     def __getstate__(self) -> tuple[list[Any], list[V]]:
         return list(self.objects.values()), list(self.values.values())
 
@@ -485,17 +498,8 @@ class Renderer:
         return spec
 
     def specs_for(self, values: Iterable[Any], make: Callable[[Any], PageSpec]) -> list[PageSpec]:
-        """spec_for of each value, in a loop that reads the maps itself: it runs for every entity
-        of the site on every build, a live edit's included."""
-        lent_objects, lent_specs = self.lent.objects, self.lent.values
-        made_objects, made_specs = self.made.objects, self.made.values
-        specs = []
-        for value in values:
-            ident = id(value)
-            spec = lent_specs[ident] if lent_objects.get(ident) is value else make(value)
-            made_objects[ident], made_specs[ident] = value, spec
-            specs.append(spec)
-        return specs
+        """spec_for of each value (every entity of the site, on every build)."""
+        return self.lent.lend(values, make, self.made)
 
     def release_spec(self, entry: Entry) -> PageSpec:
         """A release page; its aside links to the pages of the entities it names, whose URLs may change."""
@@ -551,18 +555,9 @@ class Renderer:
         return self.lines_of((value,), make)[0]
 
     def lines_of(self, values: Iterable[Any], make: Callable[[Any], str]) -> list[str]:
-        """line() of each value (one loop for the sitemap's 10,000 releases on every build)."""
+        """line() of each value (the sitemap's 10,000 releases, on every build)."""
         lent = self.lent_lines.get(make.__name__) or ByIdentity()
-        lent_objects, lent_texts = lent.objects, lent.values
-        made = self.lines.setdefault(make.__name__, ByIdentity())
-        made_objects, made_texts = made.objects, made.values
-        texts = []
-        for value in values:
-            ident = id(value)
-            text = lent_texts[ident] if lent_objects.get(ident) is value else make(value)
-            made_objects[ident], made_texts[ident] = value, text
-            texts.append(text)
-        return texts
+        return lent.lend(values, make, self.lines.setdefault(make.__name__, ByIdentity()))
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
