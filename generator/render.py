@@ -493,9 +493,7 @@ class Renderer:
 
     def spec_for(self, value: Any, make: Callable[[Any], PageSpec]) -> PageSpec:
         """The spec lent by the last build for this very object, else a new one."""
-        spec = self.lent.get(value) or make(value)
-        self.made[value] = spec
-        return spec
+        return self.specs_for((value,), make)[0]
 
     def specs_for(self, values: Iterable[Any], make: Callable[[Any], PageSpec]) -> list[PageSpec]:
         """spec_for of each value (every entity of the site, on every build)."""

@@ -448,7 +448,7 @@ def list_releases(config: Config, only: frozenset[str] | None = None) -> list[tu
                                      "site, not read; copy the file into content/releases/ instead")))
         elif is_release_file(path):
             out.append((rel, too_big(path.stat().st_size, f"content/releases/{rel}") or path))
-    return sorted(out, key=lambda item: item[0]) if only is None and names else out
+    return sorted(out, key=lambda item: item[0])  # plain files and links were listed apart
 
 
 def free_path(rel: str, taken: set[str]) -> str:
