@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, TypeVar
 
 from generator.config import Config
 from generator.records import Document, Quote, Topic, iso_week, record
@@ -22,6 +22,7 @@ try:  # country names are a nicety: without pycountry the codes are shown
 except ImportError:  # pragma: no cover - depends on the environment
     pycountry = None
 
+T = TypeVar("T")
 WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -124,6 +125,15 @@ RECENT_RELEASES = 20  # releases an entity page shows in full (whole weeks, at l
 QUOTE_LIMIT = 12
 ROLE_LIMIT = 6
 Ref = tuple[str, str]  # (kind, key) of an entity
+Shared = dict  # the parts of entity pages made by one build, by value: equal parts are one object
+
+
+def share(shared: Shared, value: T) -> T:
+    """`value`, or the equal one already in `shared`. At 100,000 releases most of the 200,000
+    people are named in one release, and the people named together have the same related
+    entities: one record each instead of millions of equal copies (a fifth of a build's memory).
+    Only for immutable records and tuples of them, which are never compared by identity."""
+    return shared.setdefault(value, value)
 
 
 @record
@@ -542,7 +552,7 @@ class EntityIndex:
 
     entries: Mapping[str, Entry]  # release slug -> the Entry indexed
     named: Mapping[str, tuple[Ref, ...]]  # release slug -> the entities it names
-    speakers: Mapping[str, frozenset[str]]  # release slug -> who is quoted in it
+    speakers: Mapping[str, tuple[str, ...]]  # release slug -> who is quoted in it (a tuple: a set per release cost more)
     members: Mapping[Ref, tuple[Entry, ...]]  # newest first
     roles: Mapping[Ref, Mapping[str, int]]  # person -> releases giving each role; organisation -> each other name
     urls: Mapping[Ref, str]  # the same object from build to build while no URL changes
@@ -576,7 +586,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
         del named[entry.slug], speakers[entry.slug]
     for entry in added:
         named[entry.slug] = entities_of(entry)
-        speakers[entry.slug] = frozenset(q.speaker for q in entry.document.quotes)
+        speakers[entry.slug] = tuple(sorted({q.speaker for q in entry.document.quotes}))
     dropped: dict[Ref, list[Entry]] = defaultdict(list)
     joined: dict[Ref, list[Entry]] = defaultdict(list)
     for entry in removed:
@@ -586,6 +596,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
         for ref in named[entry.slug]:
             joined[ref].append(entry)
     members, roles = dict(old.members), dict(old.roles)
+    shared: Shared = {}
     touched = set(dropped) | set(joined)
     counted: dict[Ref, Mapping[Ref, int]] = {}  # entity -> its releases shared with each other entity, when new
     same_beside: set[Ref] = set()  # entities whose changed releases name the same other entities as before
@@ -617,7 +628,8 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
                 seen = Counter(old.roles.get(ref, {}))
                 seen.subtract(less)
                 seen.update(more)
-                roles[ref] = {role: n for role, n in seen.items() if n > 0}
+                found = {role: n for role, n in seen.items() if n > 0}  # never changed once made: shared when equal
+                roles[ref] = shared.setdefault(("roles", *found.items()), found)
     same_keys = members.keys() == old.members.keys()
     urls: Mapping[Ref, str] = old.urls if same_keys else entity_urls(members)
     moved = set() if urls is old.urls else {ref for ref, url in urls.items() if old.urls.get(ref) != url}
@@ -631,7 +643,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
             same = old.entities.get(ref) if urls is old.urls and ref in same_beside else None
             beside = {} if same is not None else counted.get(ref) or named_beside(ref, members[ref], named)
             entities[ref] = make_entity(ref, urls, members[ref], beside, roles.get(ref, {}), speakers, config,
-                                        same, (dropped.get(ref, []), joined.get(ref, [])))
+                                        same, (dropped.get(ref, []), joined.get(ref, [])), shared)
         else:
             entities.pop(ref, None)
     if same_keys:
@@ -642,7 +654,9 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     if same_keys and all(entities[ref].updated == old.entities[ref].updated for ref in touched if ref in entities):
         dated = old.dated
     else:
-        dated = tuple(sorted((entity.url, str(entity.updated)) for entity in entities.values()))
+        shown: dict[dt.datetime | None, str] = {}  # one string per time, not per entity
+        dated = tuple(sorted((entity.url, shown.get(entity.updated) or shown.setdefault(entity.updated, str(entity.updated)))
+                             for entity in entities.values()))
     recounted = frozenset(ref for ref in touched if len(members.get(ref, ())) != len(old.members.get(ref, ())))
     return EntityIndex(current, named, speakers, members, roles, urls, entities, order,
                        frozenset(touched), dated, recounted)
@@ -659,13 +673,16 @@ def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
 
 
 def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], together: Mapping[Ref, int],
-                roles: Mapping[str, int], speakers: Mapping[str, frozenset[str]], config: Config,
-                same: Entity | None = None, change: tuple[list[Entry], list[Entry]] = ([], [])) -> Entity:
+                roles: Mapping[str, int], speakers: Mapping[str, tuple[str, ...]], config: Config,
+                same: Entity | None = None, change: tuple[list[Entry], list[Entry]] = ([], []),
+                shared: Shared | None = None) -> Entity:
     """One entity's page: its releases by week, roles, aliases, quotes and the entities named beside it.
 
     `same`: the entity as the last build made it, when the entities named beside it are the same:
     its related lists and unchanged weeks are lent; `change`: the entries that left and joined its
-    releases since, so only their weeks are looked at again."""
+    releases since, so only their weeks are looked at again; `shared`: the parts already made for
+    other entities of this build, taken when equal (see Shared)."""
+    shared = {} if shared is None else shared
     kind, key = ref
     quotes: list[Quoted] = []
     if kind != "country":
@@ -678,18 +695,18 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
         by_kind: dict[str, list[tuple[int, tuple[str, str, str], Ref]]] = {k: [] for k in ENTITY_KINDS}
         for other, n in together.items():
             by_kind[other[0]].append((-n, name_order(other), other))
-        top = {k: tuple(Related(other[0], other[1], entity_name(other), urls[other], -n)
-                        for n, _, other in heapq.nsmallest(RELATED_LIMIT, found))
+        top = {k: share(shared, tuple(share(shared, Related(other[0], other[1], entity_name(other), urls[other], -n))
+                                      for n, _, other in heapq.nsmallest(RELATED_LIMIT, found)))
                for k, found in by_kind.items()}
     gone, new = change
     if same is not None:
-        weeks = patch_weeks(releases, same.weeks, {entry.week for entry in gone + new})
+        weeks = patch_weeks(releases, same.weeks, {entry.week for entry in gone + new}, shared)
         if any(entry.document.distributed_at == same.updated for entry in gone):
             updated = max((e.document.distributed_at for e in releases), default=None)
         else:
             updated = max([e.document.distributed_at for e in new] + ([same.updated] if same.updated else []), default=None)
     else:
-        weeks = entity_weeks(releases)
+        weeks = entity_weeks(releases, shared)
         updated = max((e.document.distributed_at for e in releases), default=None)
     shown, recent = 0, 0
     for group in weeks[: config.recent_weeks]:  # whole weeks in full, up to about RECENT_RELEASES releases
@@ -712,7 +729,8 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
     )
 
 
-def patch_weeks(releases: tuple[Entry, ...], before: tuple[WeekGroup, ...], changed: set[str]) -> tuple[WeekGroup, ...]:
+def patch_weeks(releases: tuple[Entry, ...], before: tuple[WeekGroup, ...], changed: set[str],
+                shared: Shared) -> tuple[WeekGroup, ...]:
     """An entity's weeks after an edit: the weeks in `changed` made again from `releases`, the others lent."""
     groups = {group.label: group for group in before if group.label not in changed}
     for label in changed:
@@ -728,8 +746,8 @@ def patch_weeks(releases: tuple[Entry, ...], before: tuple[WeekGroup, ...], chan
         while end < len(releases) and releases[end].week == label:
             end += 1
         if end > low:
-            groups[label] = week_group(label, releases[low:end])
-    return tuple(groups[label] for label in sorted(groups, reverse=True))
+            groups[label] = shared_group(label, releases[low:end], shared)
+    return share_weeks(tuple(groups[label] for label in sorted(groups, reverse=True)), shared)
 
 
 def week_group(label: str, releases: tuple[Entry, ...]) -> WeekGroup:
@@ -746,11 +764,26 @@ def week_parts(label: str) -> tuple[str, str, int, int, dt.date, dt.date]:
     return week_slug(label), f"weeks/{week_slug(label)}/", year, number, start, start + dt.timedelta(days=6)
 
 
-def entity_weeks(releases: tuple[Entry, ...]) -> tuple[WeekGroup, ...]:
+def entity_weeks(releases: tuple[Entry, ...], shared: Shared) -> tuple[WeekGroup, ...]:
     """An entity's releases by week, newest week first; each group links to the week's page.
 
     Releases are newest first, so a week's releases stand together."""
-    return tuple(week_group(label, tuple(group)) for label, group in itertools.groupby(releases, key=lambda e: e.week))
+    return share_weeks(tuple(shared_group(label, tuple(group), shared)
+                             for label, group in itertools.groupby(releases, key=lambda e: e.week)), shared)
+
+
+def shared_group(label: str, releases: tuple[Entry, ...], shared: Shared) -> WeekGroup:
+    """week_group, or the equal group another entity of this build already has (every person named
+    only in one release has the same week as the others named there)."""
+    key = (label, *map(id, releases))  # the entries live as long as `shared`: their ids stay theirs
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = week_group(label, releases)
+    return found
+
+
+def share_weeks(weeks: tuple[WeekGroup, ...], shared: Shared) -> tuple[WeekGroup, ...]:
+    return shared.setdefault(("weeks", *map(id, weeks)), weeks)
 
 
 @functools.lru_cache(maxsize=None)
