@@ -134,3 +134,21 @@ def test_release_listing_is_sorted_with_links_and_skips_what_is_not_a_release(ne
     kinds = {rel: type(found).__name__ for rel, found in listing}
     assert kinds["d.txt"] == kinds["g.txt"] == "Problem"
     assert all(kinds[rel] == "PosixPath" for rel in ("a.txt", "b.txt", "c.txt", "e.txt", "sub/f.txt"))
+
+
+def test_render_batches_keep_every_page_once_and_leave_site_wide_pages_to_one_process(monkeypatch):
+    from generator.build import RENDER_BATCH, render_batches
+    from generator.render import PageSpec
+
+    monkeypatch.setenv("BRIEFING_PROCESSES", "2")
+    kinds = ["release.html"] * 5000 + ["week.html"] * 150 + ["sitemap.xml"] * 1 + ["entities.html"] * 40
+    todo = tuple(PageSpec(f"{i}/index.html", template, (), str(i)) for i, template in enumerate(kinds))
+    batches = render_batches(todo)
+    narrow = [spec for spec in todo if spec.template in ("release.html", "week.html")]
+    wide = [spec for spec in todo if spec.template in ("sitemap.xml", "entities.html")]
+    assert [spec for batch, _ in batches for spec in batch] == narrow + wide  # each page once, in the plan's order
+    assert batches[-1] == (wide, 1)  # the pages that list the whole site: rendered with no child alive
+    assert all(len(batch) <= RENDER_BATCH and processes == 2 for batch, processes in batches[:-1])
+    assert len(batches) == 1 + -(-len(narrow) // RENDER_BATCH)
+    small = todo[:100]  # too few to share: one process, one batch
+    assert render_batches(small) == [(small, 1)]
