@@ -128,12 +128,13 @@ Ref = tuple[str, str]  # (kind, key) of an entity
 Shared = dict  # the parts of entity pages made by one build, by value: equal parts are one object
 
 
-def share(shared: Shared, value: T) -> T:
-    """`value`, or the equal one already in `shared`. At 100,000 releases most of the 200,000
-    people are named in one release, and the people named together have the same related
-    entities: one record each instead of millions of equal copies (a fifth of a build's memory).
-    Only for immutable records and tuples of them, which are never compared by identity."""
-    return shared.setdefault(value, value)
+def share(shared: Shared, value: T, key: object = None) -> T:
+    """`value`, or the one already in `shared` under `key` (by default the value itself: equal
+    records are one object). At 100,000 releases most of the 200,000 people are named in one
+    release, and the people named together have the same related entities and weeks: one record
+    each instead of millions of equal copies (a fifth of a build's memory). Only for values never
+    changed once made and never compared by identity."""
+    return shared.setdefault(value if key is None else key, value)
 
 
 @record
@@ -628,8 +629,8 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
                 seen = Counter(old.roles.get(ref, {}))
                 seen.subtract(less)
                 seen.update(more)
-                found = {role: n for role, n in seen.items() if n > 0}  # never changed once made: shared when equal
-                roles[ref] = shared.setdefault(("roles", *found.items()), found)
+                found = {role: n for role, n in seen.items() if n > 0}
+                roles[ref] = share(shared, found, ("roles", *found.items()))
     same_keys = members.keys() == old.members.keys()
     urls: Mapping[Ref, str] = old.urls if same_keys else entity_urls(members)
     moved = set() if urls is old.urls else {ref for ref, url in urls.items() if old.urls.get(ref) != url}
@@ -774,16 +775,13 @@ def entity_weeks(releases: tuple[Entry, ...], shared: Shared) -> tuple[WeekGroup
 
 def shared_group(label: str, releases: tuple[Entry, ...], shared: Shared) -> WeekGroup:
     """week_group, or the equal group another entity of this build already has (every person named
-    only in one release has the same week as the others named there)."""
-    key = (label, *map(id, releases))  # the entries live as long as `shared`: their ids stay theirs
-    found = shared.get(key)
-    if found is None:
-        found = shared[key] = week_group(label, releases)
-    return found
+    only in one release has the same week as the others named there). By the entries' identity,
+    which is cheaper than their value and as good: they live as long as `shared`."""
+    return share(shared, week_group(label, releases), (label, *map(id, releases)))
 
 
 def share_weeks(weeks: tuple[WeekGroup, ...], shared: Shared) -> tuple[WeekGroup, ...]:
-    return shared.setdefault(("weeks", *map(id, weeks)), weeks)
+    return share(shared, weeks, ("weeks", *map(id, weeks)))
 
 
 @functools.lru_cache(maxsize=None)
