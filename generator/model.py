@@ -643,8 +643,8 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
         if ref in members:
             same = old.entities.get(ref) if urls is old.urls and ref in same_beside else None
             beside = {} if same is not None else counted.get(ref) or named_beside(ref, members[ref], named)
-            entities[ref] = make_entity(ref, urls, members[ref], beside, roles.get(ref, {}), speakers, config,
-                                        same, (dropped.get(ref, []), joined.get(ref, [])), shared)
+            entities[ref] = make_entity(ref, urls, members[ref], beside, roles.get(ref, {}), speakers, config, shared,
+                                        same, (dropped.get(ref, []), joined.get(ref, [])))
         else:
             entities.pop(ref, None)
     if same_keys:
@@ -674,16 +674,14 @@ def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
 
 
 def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], together: Mapping[Ref, int],
-                roles: Mapping[str, int], speakers: Mapping[str, tuple[str, ...]], config: Config,
-                same: Entity | None = None, change: tuple[list[Entry], list[Entry]] = ([], []),
-                shared: Shared | None = None) -> Entity:
+                roles: Mapping[str, int], speakers: Mapping[str, tuple[str, ...]], config: Config, shared: Shared,
+                same: Entity | None = None, change: tuple[list[Entry], list[Entry]] = ([], [])) -> Entity:
     """One entity's page: its releases by week, roles, aliases, quotes and the entities named beside it.
 
     `same`: the entity as the last build made it, when the entities named beside it are the same:
     its related lists and unchanged weeks are lent; `change`: the entries that left and joined its
     releases since, so only their weeks are looked at again; `shared`: the parts already made for
-    other entities of this build, taken when equal (see Shared)."""
-    shared = {} if shared is None else shared
+    other entities of this build, taken when equal (see share)."""
     kind, key = ref
     quotes: list[Quoted] = []
     if kind != "country":
