@@ -29,8 +29,8 @@ from generator.parallel import run_parts, shares, split
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
                               pagefind_identity, remove_index, stage_index)
-from generator.sync import (Corpus, IngestReport, documents_of, list_releases, new_corpus, refresh_annotated, scan,
-                            warnings_of)
+from generator.sync import (Corpus, IngestReport, Scans, documents_of, list_releases, new_corpus, refresh_annotated,
+                            scan, warnings_of)
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
 from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_output_dir, patch_output, same_bytes,
@@ -112,14 +112,18 @@ class Builder:
         theme = resolve_theme(config)
         today = self.today or today_in(config)
         first = self.state is None and self.use_cache and not self.in_place and changed is None
+        inputs: Inputs = ()
+        scans: Scans | None = None
         if first:  # a new `briefing build`: when no input changed since the last one, its report stands
-            unchanged = unchanged_since_last(config, theme, output, today)
+            scans = {}  # the folders as listed for the digest: ingest lists and stats them no more
+            inputs = read_inputs(config, theme, scans=scans)
+            unchanged = unchanged_since_last(config, inputs, output, today)
             if unchanged is not None:
                 return unchanged
             forget_stamp(config)
         state = self.state_for(config)
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
-                               state.corpus.annotated else None)
+                               state.corpus.annotated else None, scans)
         documents, problems = documents_of(state.corpus)
         search = self.search_for(config)
         try:
@@ -135,8 +139,10 @@ class Builder:
         warnings = warnings_of(state.corpus, today)
         done = BuildReport(replace(report, warnings=warnings), len(documents), pages, written, all_problems,
                            rendered, search_line, warnings=warnings)
-        if first:
-            save_stamp(config, theme, output, today, done, isinstance(self.search, Pagefind) and config.search)
+        if first:  # the inputs as read before the build, and content/annotated/ again when ingest wrote there
+            if report.written or report.removed or report.merged:
+                inputs = read_inputs(config, theme, again=frozenset({"annotated"}), last=inputs)
+            save_stamp(config, inputs, output, today, done, isinstance(self.search, Pagefind) and config.search)
         return done
 
     def make(self, config: Config, theme: Theme, state: State, documents: list[Document], output: Path,
@@ -506,21 +512,37 @@ def forget_stamp(config: Config) -> None:
     stamp_path(config).unlink(missing_ok=True)
 
 
-def inputs_digest(config: Config, theme: Theme) -> str:
-    """The path, size and modification time of every file a build reads; Pagefind's when search is on."""
-    digest = hashlib.sha1((pagefind_identity() if config.search else "off").encode("utf-8"))
+Inputs = tuple[tuple[str, str], ...]  # (what: "pagefind", "releases", "annotated", "theme0", ...; its digest)
+
+
+def read_inputs(config: Config, theme: Theme, again: frozenset[str] | None = None, last: Inputs = (),
+                scans: Scans | None = None) -> Inputs:
+    """The path, size and modification time of every file a build reads, digested folder by
+    folder; Pagefind's when search is on. `again`: read only these parts again, and take the
+    others from `last` (a build reads the folders once before it starts, and after it only
+    content/annotated/, when ingest wrote there). `scans`: keeps the folders as listed, for ingest."""
+    kept = dict(last)
     folders = [("releases", config.releases_dir), ("annotated", config.annotated_dir)]
     folders += [(f"theme{i}", folder) for i, folder in enumerate(dict.fromkeys(d.parent for d in theme.template_dirs
                                                                                + theme.static_dirs))]
+    parts = [("pagefind", pagefind_identity() if config.search else "off")]
     for name, folder in folders:
-        digest.update(f"\0\0{name}".encode("utf-8"))
-        for rel, entry in scan(folder):
+        if again is not None and name not in again and name in kept:
+            parts.append((name, kept[name]))
+            continue
+        digest = hashlib.sha1()
+        for rel, entry in scan(folder, scans=scans):
             try:
                 stat = entry.stat()
             except OSError:  # a dangling symbolic link
                 stat = entry.stat(follow_symlinks=False)
             digest.update(f"\0{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode("utf-8"))
-    return digest.hexdigest()
+        parts.append((name, digest.hexdigest()))
+    return tuple(parts)
+
+
+def inputs_digest(inputs: Inputs) -> str:
+    return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
 
 
 def output_id(output: Path) -> tuple[int, int, int] | None:
@@ -531,7 +553,7 @@ def output_id(output: Path) -> tuple[int, int, int] | None:
     return stat.st_dev, stat.st_ino, stat.st_mtime_ns
 
 
-def unchanged_since_last(config: Config, theme: Theme, output: Path, today: dt.date) -> BuildReport | None:
+def unchanged_since_last(config: Config, inputs: Inputs, output: Path, today: dt.date) -> BuildReport | None:
     """The report of the last build when nothing it read changed and output/ is as it left it; else None."""
     try:
         with stamp_path(config).open("rb") as handle:
@@ -542,13 +564,14 @@ def unchanged_since_last(config: Config, theme: Theme, output: Path, today: dt.d
             or stamp.today != today or stamp.output != str(output) or stamp.output_id != output_id(output) \
             or not (output / "index.html").is_file():
         return None
-    if stamp.inputs != inputs_digest(config, theme):
+    if stamp.inputs != inputs_digest(inputs):
         return None
     return stamp.report
 
 
-def save_stamp(config: Config, theme: Theme, output: Path, today: dt.date, report: BuildReport, search: bool) -> None:
-    """Remember this build's inputs and the report a build with nothing changed would give."""
+def save_stamp(config: Config, inputs: Inputs, output: Path, today: dt.date, report: BuildReport, search: bool) -> None:
+    """Remember this build's inputs (as they are once it is done) and the report a build with
+    nothing changed would give."""
     made = output_id(output)
     if made is None:
         return
@@ -556,7 +579,7 @@ def save_stamp(config: Config, theme: Theme, output: Path, today: dt.date, repor
     steady = replace(report, ingest=replace(ingest, written=(), removed=(), merged=(),
                                             unchanged=ingest.unchanged + len(ingest.written) + len(ingest.merged)),
                      write=WriteReport(0, report.pages, 0), rendered=0, search="" if search else report.search)
-    stamp = Stamp(CACHE_FORMAT, config_digest(config), inputs_digest(config, theme), str(output), made, today,
+    stamp = Stamp(CACHE_FORMAT, config_digest(config), inputs_digest(inputs), str(output), made, today,
                   steady)
     path = stamp_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -604,12 +627,12 @@ def check(config: Config, today: dt.date | None = None) -> CheckReport:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     first: dict[str, str] = {}  # sha256 of a file's bytes -> the first file (by name) with them
-    for source_file, path in list_releases(config):
+    for source_file, path, _ in list_releases(config):
         if isinstance(path, Problem):
             problems.append(path)
             continue
         origin = f"content/releases/{source_file}"
-        data = path.read_bytes()
+        data = Path(path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if sha in first:  # as documents_of reports it
             problems.append(Problem(origin, 0, "duplicate", f"the same bytes as content/releases/{first[sha]}; "

@@ -130,10 +130,13 @@ def test_release_listing_is_sorted_with_links_and_skips_what_is_not_a_release(ne
     with (releases / "g.txt").open("wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)
     listing = list_releases(load_config(new_site))
-    assert [rel for rel, _ in listing] == ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "g.txt", "sub/f.txt"]
-    kinds = {rel: type(found).__name__ for rel, found in listing}
+    assert [rel for rel, _, _ in listing] == ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "g.txt", "sub/f.txt"]
+    kinds = {rel: type(found).__name__ for rel, found, _ in listing}
     assert kinds["d.txt"] == kinds["g.txt"] == "Problem"
-    assert all(kinds[rel] == "PosixPath" for rel in ("a.txt", "b.txt", "c.txt", "e.txt", "sub/f.txt"))
+    assert all(kinds[rel] == "str" for rel in ("a.txt", "b.txt", "c.txt", "e.txt", "sub/f.txt"))
+    stats = {rel: stat for rel, _, stat in listing}  # the stat ingest compares with the last build's, read once
+    assert stats["d.txt"] is stats["g.txt"] is None
+    assert stats["b.txt"].st_size == stats["c.txt"].st_size == 1
 
 
 def test_render_batches_keep_every_page_once_and_leave_site_wide_pages_to_one_process(monkeypatch):

@@ -105,6 +105,33 @@ def test_a_change_to_any_input_is_seen(tmp_path: Path, change, looks: list[int])
     assert (site / "output" / "index.html").is_file() and report.problems == ()
     if change is edit_theme:
         assert "<!-- mine -->" in (site / "output" / "index.html").read_text(encoding="utf-8")
+    Builder(use_cache=True, today=day).build(load_config(site))  # the stamp holds what that build wrote itself
+    assert len(looks) == 2 + (change is edit_theme), "the build after a change looked again"
+
+
+def test_an_edit_made_while_a_build_runs_is_seen_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp holds the inputs as they were when the build began (and the files ingest wrote):
+    a release saved after the build read it is not taken for what the build made."""
+    site = sample_site(tmp_path)
+    day = dt.date(2026, 1, 5)
+    Builder(use_cache=True, today=day).build(load_config(site))
+    release = next((site / "content" / "releases").glob("*.txt"))
+    release.write_text(release.read_text(encoding="utf-8") + "\nA first new sentence.\n", encoding="utf-8")
+    real = build_module.build_site
+
+    def edit_meanwhile(*args, **kwargs):  # ingest has read the release by now
+        stat = release.stat()
+        release.write_text(release.read_text(encoding="utf-8") + "\nA second new sentence.\n", encoding="utf-8")
+        os.utime(release, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        monkeypatch.setattr(build_module, "build_site", real)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "build_site", edit_meanwhile)
+    Builder(use_cache=True, today=day).build(load_config(site))
+    pages = lambda: "".join(p.read_text(encoding="utf-8") for p in (site / "output" / "releases").rglob("index.html"))  # noqa: E731
+    assert "A first new sentence." in pages() and "A second new sentence." not in pages()
+    Builder(use_cache=True, today=day).build(load_config(site))
+    assert "A second new sentence." in pages()
 
 
 def test_another_day_looks_again(tmp_path: Path, looks: list[int]) -> None:

@@ -5,7 +5,9 @@ from importlib import resources
 
 import yaml
 
-_DATA = yaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+from generator.yamlio import FAST_LOADER
+
+_DATA = yaml.load(resources.files(__package__).joinpath("lexicon.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
 
 TITLES: frozenset[str] = frozenset(_DATA["titles"])
 TITLE_WORDS: frozenset[str] = frozenset(w for t in _DATA["titles"] for w in t.split())

@@ -13,9 +13,10 @@ import yaml
 from generator.annotate.countries import FORMS as COUNTRY_FORMS
 from generator.annotate.lexicon import HONORIFIC_WORDS, TITLE_HEADS
 from generator.records import Org, Release
+from generator.yamlio import FAST_LOADER
 
-_KNOWN: dict[str, list[str]] = yaml.safe_load(
-    resources.files(__package__).joinpath("orgs.yaml").read_text(encoding="utf-8"))
+_KNOWN: dict[str, list[str]] = yaml.load(
+    resources.files(__package__).joinpath("orgs.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
 FORM_TO_CANON: dict[str, str] = {}
 for _canon, _aliases in _KNOWN.items():
     FORM_TO_CANON[_canon] = _canon
