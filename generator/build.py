@@ -124,6 +124,7 @@ class Builder:
         state = self.state_for(config)
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
                                state.corpus.annotated else None, scans)
+        scans = None  # 20,000 folder entries and their stats, not kept through the render
         documents, problems = documents_of(state.corpus)
         search = self.search_for(config)
         try:
