@@ -29,8 +29,8 @@ from generator.parallel import run_parts, shares, split
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
                               pagefind_identity, remove_index, stage_index)
-from generator.sync import (Corpus, IngestReport, Scans, documents_of, list_releases, new_corpus, refresh_annotated,
-                            scan, warnings_of)
+from generator.sync import (Corpus, IngestReport, Listings, documents_of, list_releases, listing, new_corpus,
+                            refresh_annotated, warnings_of)
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
 from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_output_dir, patch_output, same_bytes,
@@ -113,18 +113,18 @@ class Builder:
         today = self.today or today_in(config)
         first = self.state is None and self.use_cache and not self.in_place and changed is None
         inputs: Inputs = ()
-        scans: Scans | None = None
+        listings: Listings | None = None
         if first:  # a new `briefing build`: when no input changed since the last one, its report stands
-            scans = {}  # the folders as listed for the digest: ingest lists and stats them no more
-            inputs = read_inputs(config, theme, scans=scans)
+            listings = {}  # the folders as listed for the digest: ingest lists and stats them no more
+            inputs = read_inputs(config, theme, listings=listings)
             unchanged = unchanged_since_last(config, inputs, output, today)
             if unchanged is not None:
                 return unchanged
             forget_stamp(config)
         state = self.state_for(config)
         report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
-                               state.corpus.annotated else None, scans)
-        scans = None  # 20,000 folder entries and their stats, not kept through the render
+                               state.corpus.annotated else None, listings)
+        listings = None  # not kept through the render
         documents, problems = documents_of(state.corpus)
         search = self.search_for(config)
         try:
@@ -517,11 +517,11 @@ Inputs = tuple[tuple[str, str], ...]  # (what: "pagefind", "releases", "annotate
 
 
 def read_inputs(config: Config, theme: Theme, again: frozenset[str] | None = None, last: Inputs = (),
-                scans: Scans | None = None) -> Inputs:
+                listings: Listings | None = None) -> Inputs:
     """The path, size and modification time of every file a build reads, digested folder by
     folder; Pagefind's when search is on. `again`: read only these parts again, and take the
     others from `last` (a build reads the folders once before it starts, and after it only
-    content/annotated/, when ingest wrote there). `scans`: keeps the folders as listed, for ingest."""
+    content/annotated/, when ingest wrote there). `listings`: keeps the folders as listed, for ingest."""
     kept = dict(last)
     folders = [("releases", config.releases_dir), ("annotated", config.annotated_dir)]
     folders += [(f"theme{i}", folder) for i, folder in enumerate(dict.fromkeys(d.parent for d in theme.template_dirs
@@ -532,12 +532,8 @@ def read_inputs(config: Config, theme: Theme, again: frozenset[str] | None = Non
             parts.append((name, kept[name]))
             continue
         digest = hashlib.sha1()
-        for rel, entry in scan(folder, scans=scans):
-            try:
-                stat = entry.stat()
-            except OSError:  # a dangling symbolic link
-                stat = entry.stat(follow_symlinks=False)
-            digest.update(f"\0{rel}\0{stat.st_size}\0{stat.st_mtime_ns}".encode("utf-8"))
+        for rel, _, _, size, mtime_ns in listing(folder, listings):
+            digest.update(f"\0{rel}\0{size}\0{mtime_ns}".encode("utf-8"))
         parts.append((name, digest.hexdigest()))
     return tuple(parts)
 

@@ -134,9 +134,10 @@ def test_release_listing_is_sorted_with_links_and_skips_what_is_not_a_release(ne
     kinds = {rel: type(found).__name__ for rel, found, _ in listing}
     assert kinds["d.txt"] == kinds["g.txt"] == "Problem"
     assert all(kinds[rel] == "str" for rel in ("a.txt", "b.txt", "c.txt", "e.txt", "sub/f.txt"))
-    stats = {rel: stat for rel, _, stat in listing}  # the stat ingest compares with the last build's, read once
+    stats = {rel: stat for rel, _, stat in listing}  # the size and time ingest compares with the last build's
     assert stats["d.txt"] is stats["g.txt"] is None
-    assert stats["b.txt"].st_size == stats["c.txt"].st_size == 1
+    assert stats["b.txt"][0] == stats["c.txt"][0] == 1
+    assert stats["c.txt"][1] == (releases / "c.txt").stat().st_mtime_ns
 
 
 def test_render_batches_keep_every_page_once_and_leave_site_wide_pages_to_one_process(monkeypatch):
