@@ -567,8 +567,8 @@ def unchanged_since_last(config: Config, inputs: Inputs, output: Path, today: dt
 
 
 def save_stamp(config: Config, inputs: Inputs, output: Path, today: dt.date, report: BuildReport, search: bool) -> None:
-    """Remember this build's inputs (as they are once it is done) and the report a build with
-    nothing changed would give."""
+    """Remember this build's inputs (as read before it began, content/annotated/ as ingest left
+    it) and the report a build with nothing changed would give."""
     made = output_id(output)
     if made is None:
         return

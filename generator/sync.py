@@ -255,7 +255,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     due: list[tuple[Release, AnnotatedFile | None]] = []  # to annotate, once every file was looked at
     unchanged = 0
     for source_file, path, stat in candidates:
-        if isinstance(path, Problem) or stat is None:
+        if isinstance(path, Problem) or stat is None:  # (no stat comes only with a problem)
             corpus.release_problems[source_file] = (path,) if isinstance(path, Problem) else ()
             continue
         known = before.get(source_file)

@@ -125,7 +125,6 @@ def _country_names() -> frozenset[str]:
 COUNTRY_NAMES = _country_names()
 
 
-
 def _cities() -> dict[str, list[tuple[str, int, str, bool]]]:
     """name -> [(country, population, admin1 or "", capital)], largest first; a name with accents
     also under its form without them. (A function: its loop over 34,000 rows runs on local names,
