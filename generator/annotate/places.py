@@ -94,13 +94,10 @@ SEPARATORS = re.compile(r"[ .]+")
 QUALIFIER = re.compile(r",\s+([A-Z][\w.\-]*\.?(?:\s+(?:of\s+|and\s+)?[A-Z][\w.\-]*\.?){0,3})")
 
 
-def _fold(name: str, marks: dict[int, None] | None = None) -> str:
+def _fold(name: str, marks: dict[int, None]) -> str:
     """The name without accents: its compatibility decomposition less the combining marks
-    (`marks`: a table of them for str.translate, when the caller made one for many names)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    if marks is None:
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
-    return decomposed.translate(marks)
+    (`marks`: a str.translate table removing them, made once for all the names)."""
+    return unicodedata.normalize("NFKD", name).translate(marks)
 
 
 def _latin(name: str) -> bool:
