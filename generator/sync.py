@@ -255,15 +255,15 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     due: list[tuple[Release, AnnotatedFile | None]] = []  # to annotate, once every file was looked at
     unchanged = 0
     for source_file, path, stat in candidates:
-        if isinstance(path, Problem) or stat is None:  # (no stat comes only with a problem)
-            corpus.release_problems[source_file] = (path,) if isinstance(path, Problem) else ()
+        if isinstance(path, Problem):  # (and no stat)
+            corpus.release_problems[source_file] = (path,)
             continue
         known = before.get(source_file)
         data = b""
         if known and (known.size, known.mtime_ns) == stat:
             sha = known.sha
         else:
-            data = read_bytes(path)
+            data = Path(path).read_bytes()
             sha = hashlib.sha256(data).hexdigest()
         olds = by_file.get(source_file, [])
         expected = known.items if known and known.sha == sha else 1 if (source_file, "") in by_source else -1
@@ -272,11 +272,11 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
             seen |= {f.source for f in olds}
             corpus.releases[source_file] = ReleaseFile(*stat, sha, len(olds))
             corpus.release_notes[source_file] = notes_before[source_file] if not data and source_file in notes_before \
-                else notes_of(data or read_bytes(path), source_file, f"content/releases/{source_file}",
+                else notes_of(data or Path(path).read_bytes(), source_file, f"content/releases/{source_file}",
                               [(f.document.date, f.source[1]) for f in olds if f.document])
             continue
         origin = f"content/releases/{source_file}"
-        data = data or read_bytes(path)
+        data = data or Path(path).read_bytes()
         try:
             found = read_releases(data, source_file, origin, config.zone)
         except ContentError as exc:
@@ -484,11 +484,6 @@ def list_releases(config: Config, only: frozenset[str] | None = None,
             big = too_big(info.st_size, f"content/releases/{rel}")
             out.append((rel, big, None) if big else (rel, str(path), (info.st_size, info.st_mtime_ns)))
     return sorted(out, key=lambda item: item[0])  # plain files and links were listed apart
-
-
-def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def free_path(rel: str, taken: set[str]) -> str:
