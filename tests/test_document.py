@@ -105,3 +105,23 @@ def test_places_dates_and_source_item_round_trip():
     assert doc.places == (Place("Kyiv", "UA", 0),)
     assert doc.dates == (DateMention("on Friday", dt.date(2024, 10, 25), 0),)
     assert (doc.source_item, doc.url) == ("https://example.org/?p=1", "https://example.org/x")
+
+
+def test_records_pickle_whole_and_shared_without_an_argument_tuple_each():
+    """The build cache is mostly records: each comes back equal, of its class, with shared
+    records still shared, and pickle memoizes the record alone (no tuple of its fields)."""
+    import io
+    import pickle
+
+    doc = parse_document(sample_text(), "2024/2024-10-28-israel.md", TOPICS)
+    person = doc.people[0]
+    data = {"doc": doc, "again": doc, "person": person, "key": {person: doc.figures}}
+    back = pickle.loads(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == data and type(back["doc"]) is type(doc) and back["doc"].body == doc.body
+    assert back["again"] is back["doc"] and back["person"] is back["doc"].people[0]
+    assert back["key"][person] == doc.figures and hash(back["person"]) == hash(person)
+    assert pickle.loads(pickle.dumps(Org("Pentagon"))) == Org("Pentagon")  # defaults kept; one field set
+    pickler = pickle.Pickler(io.BytesIO(), protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dump(person)
+    memoized = [type(obj).__name__ for _, obj in pickler.memo.copy().values()]
+    assert "tuple" not in memoized and memoized.count("Person") == 1, memoized  # the class and strings besides
