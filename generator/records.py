@@ -7,7 +7,7 @@ from __future__ import annotations
 import copyreg
 import datetime as dt
 import zlib
-from dataclasses import dataclass, field, fields
+from dataclasses import FrozenInstanceError, dataclass, field, fields
 from operator import attrgetter
 from typing import Any, Callable, TypeVar, dataclass_transform
 
@@ -49,8 +49,13 @@ def record(cls: type[T]) -> type[T]:
             set_field(self, value)
 
     def append(self: Any, value: Any) -> None:
-        """Unpickling only: set the one field of a blank record."""
-        setters[0](self, value)
+        """Unpickling a record of one field, and copy.copy (which appends field by field): set
+        the first field not yet set."""
+        for name, set_field in zip(names, setters):
+            if not hasattr(self, name):
+                set_field(self, value)
+                return
+        raise FrozenInstanceError(f"cannot assign to field {names[0]!r}")
 
     made.__reduce__ = reduce
     made.extend, made.append = extend, append

@@ -110,6 +110,7 @@ def test_places_dates_and_source_item_round_trip():
 def test_records_pickle_whole_and_shared_without_an_argument_tuple_each():
     """The build cache is mostly records: each comes back equal, of its class, with shared
     records still shared, and pickle memoizes the record alone (no tuple of its fields)."""
+    import copy
     import io
     import pickle
 
@@ -121,6 +122,9 @@ def test_records_pickle_whole_and_shared_without_an_argument_tuple_each():
     assert back["again"] is back["doc"] and back["person"] is back["doc"].people[0]
     assert back["key"][person] == doc.figures and hash(back["person"]) == hash(person)
     assert pickle.loads(pickle.dumps(Org("Pentagon"))) == Org("Pentagon")  # defaults kept; one field set
+    assert copy.copy(doc) == doc and copy.deepcopy(data) == data  # copy sets the fields one by one
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        person.append("Someone else")
     pickler = pickle.Pickler(io.BytesIO(), protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dump(person)
     memoized = [type(obj).__name__ for _, obj in pickler.memo.copy().values()]
