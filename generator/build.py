@@ -296,8 +296,10 @@ def trusted_keys(state: State, output: Path, trust: bool) -> dict[str, str]:
         return {}
     if trust:
         return state.page_keys  # this Builder wrote output/ itself
-    base, is_file = f"{output}{os.sep}", os.path.isfile  # no Path per page: half the time for 40,000 pages
-    return {path: key for path, key in state.page_keys.items() if is_file(base + path)}
+    # No Path per page (half the time for 40,000 pages), and os.access rather than isfile: no
+    # stat_result made per page, a third less time.
+    base, access, exists = f"{output}{os.sep}", os.access, os.F_OK
+    return {path: key for path, key in state.page_keys.items() if access(base + path, exists)}
 
 
 def config_digest(config: Config) -> str:

@@ -299,3 +299,17 @@ def test_a_long_journal_is_folded_into_a_new_snapshot(site, monkeypatch):
             break
     else:
         raise AssertionError("the journal grew past its limit (1 entry here) and was never folded into a snapshot")
+
+
+def test_a_page_deleted_from_output_is_made_again_by_the_next_build(site, tmp_path):
+    """The cache's page keys are trusted only for pages still in output/: one deleted by hand is
+    rendered again by the next `briefing build` that has work to do."""
+    build(load_config(site), site / "output")
+    page = next((site / "output" / "releases").glob("*/index.html"))
+    other = next((site / "output" / "people").glob("*/index.html"))
+    page.unlink()
+    other.unlink()
+    edit_release(site)
+    report = Builder(site / "output").build(load_config(site))
+    assert page.is_file() and other.is_file() and report.rendered < report.pages // 2
+    assert tree(site / "output") == full_build(site, tmp_path)
