@@ -29,8 +29,8 @@ from generator.parallel import run_parts, shares, split
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
                               pagefind_identity, remove_index, stage_index)
-from generator.sync import (Corpus, IngestReport, Listings, documents_of, list_releases, listing, new_corpus,
-                            refresh_annotated, warnings_of)
+from generator.sync import (Ahead, Corpus, IngestReport, Listings, annotate_ahead, documents_of, list_releases, listing,
+                            new_corpus, refresh_annotated, warnings_of)
 from generator.sync import ingest as ingest_corpus
 from generator.theme import Theme, resolve_theme
 from generator.write import (PATCH_LIMIT, Staged, Stager, WriteReport, check_output_dir, patch_output, same_bytes,
@@ -114,16 +114,24 @@ class Builder:
         first = self.state is None and self.use_cache and not self.in_place and changed is None
         inputs: Inputs = ()
         listings: Listings | None = None
+        ahead: Ahead | None = None
         if first:  # a new `briefing build`: when no input changed since the last one, its report stands
             listings = {}  # the folders as listed for the digest: ingest lists and stats them no more
             inputs = read_inputs(config, theme, listings=listings)
             unchanged = unchanged_since_last(config, inputs, output, today)
             if unchanged is not None:
                 return unchanged
+            since = stamp_time(config)
             forget_stamp(config)
-        state = self.state_for(config)
-        report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
-                               state.corpus.annotated else None, listings)
+            if since:  # releases saved since the last build are annotated while the cache loads
+                ahead = annotate_ahead(config, listings, since)
+        try:
+            state = self.state_for(config)
+            report = ingest_corpus(state.corpus, config, content_only(changed, config) if state.corpus.releases or
+                                   state.corpus.annotated else None, listings, ahead)
+        finally:
+            if ahead:
+                ahead.close()
         listings = None  # not kept through the render
         documents, problems = documents_of(state.corpus)
         search = self.search_for(config)
@@ -513,6 +521,14 @@ def stamp_path(config: Config) -> Path:
 
 def forget_stamp(config: Config) -> None:
     stamp_path(config).unlink(missing_ok=True)
+
+
+def stamp_time(config: Config) -> int:
+    """When the last `briefing build` ended (its stamp's modification time, ns); 0 when unknown."""
+    try:
+        return stamp_path(config).stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 Inputs = tuple[tuple[str, str], ...]  # (what: "pagefind", "releases", "annotated", "theme0", ...; its digest)

@@ -27,7 +27,7 @@ from generator.document import (annotated_path, annotator_of, checksum_of, confl
 from generator.errors import ContentError, Problem
 from generator.ingest import IGNORED_NAMES, ReleaseNotes, future_dates, is_release_file, notes_of, read_releases, too_big
 from generator.merge import MergeError, merge
-from generator.parallel import cores, map_items
+from generator.parallel import can_fork, cores, end_child, fork_child, map_items
 from generator.records import Document, Release, Topic, record
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
@@ -216,12 +216,12 @@ def annotated_from_text(rel: str, text: str, size: int, mtime_ns: int, topic_slu
 # ---------------------------------------------------------------- ingest
 
 def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None,
-           listings: Listings | None = None) -> IngestReport:
+           listings: Listings | None = None, ahead: Ahead | None = None) -> IngestReport:
     """Annotate the releases that are new or changed; remove annotations of releases that are gone.
 
     `changed`: the site-relative paths a watcher saw change, all of them files under content/;
     the build then looks at those alone. None: look at every file. `listings`: the folders as
-    this build already listed them.
+    this build already listed them. `ahead`: releases already annotated (see annotate_ahead).
     """
     only_releases = only_annotated = None
     if changed is not None:
@@ -310,7 +310,7 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
     step = PREPARE_CHUNK * cores()
     while due:  # a chunk at a time, letting go of each: the texts of every release are never all held
         chunk, due = due[:step], due[step:]
-        ready = prepare_all([release for release, _ in chunk], config, corpus)
+        ready = prepare_all([release for release, _ in chunk], config, corpus, ahead)
         for (release, old), made in zip(chunk, ready):  # in the order of the files, as paths are handed out
             written.append(annotate_one(corpus, config, release, old, taken, made))
     removed = remove_orphans(corpus, config, by_source, seen, kept)
@@ -345,10 +345,70 @@ def prepare(release: Release, taxonomy: tuple[Topic, ...], stamp: str, topic_slu
     return Prepared(text, rel, annotated_from_text(rel, text, 0, 0, topic_slugs))
 
 
-def prepare_all(releases: list[Release], config: Config, corpus: Corpus) -> list[Prepared]:
-    """prepare() for each release, in order, shared among the cores."""
+def prepare_all(releases: list[Release], config: Config, corpus: Corpus, ahead: Ahead | None = None) -> list[Prepared]:
+    """prepare() for each release, in order, shared among the cores; a release annotated ahead
+    (the same release, with the same settings) is taken from there."""
     taxonomy, stamp, slugs = config.taxonomy, corpus.stamp, corpus.topic_slugs
-    return map_items(lambda release: prepare(release, taxonomy, stamp, slugs), releases, minimum=16)
+    done = ahead.take(stamp, slugs) if ahead else {}
+    todo = [release for release in releases if release not in done]
+    made = dict(zip(todo, map_items(lambda release: prepare(release, taxonomy, stamp, slugs), todo, minimum=16)))
+    return [done.get(release) or made[release] for release in releases]
+
+
+AHEAD_MOST = 32  # release files annotated ahead at most: more are shared among the cores by ingest itself
+
+
+class Ahead:
+    """Releases being annotated in a forked process while the build does other work (it loads
+    its cache): see annotate_ahead. A handle to the process, which take() reaps."""
+
+    def __init__(self, pid: int, fd: int, stamp: str, slugs: frozenset[str]):
+        self.pid, self.fd, self.stamp, self.slugs = pid, fd, stamp, slugs
+        self.found: dict[Release, Prepared] = {}
+
+    def take(self, stamp: str, slugs: frozenset[str]) -> dict[Release, Prepared]:
+        """The releases annotated, each with what prepare() gives for it; none when the process
+        failed or annotated with other settings than these."""
+        if self.pid:
+            ok, value = end_child(self.pid, self.fd)
+            self.pid = 0
+            self.found = value if ok and isinstance(value, dict) else {}
+        return self.found if (stamp, slugs) == (self.stamp, self.slugs) else {}
+
+    def close(self) -> None:
+        """Stop the process if nothing took its releases."""
+        if self.pid:
+            end_child(self.pid, self.fd, kill=True)
+            self.pid = 0
+
+
+def annotate_ahead(config: Config, listings: Listings, since_ns: int) -> Ahead | None:
+    """Start annotating, in a forked process, the release files modified after `since_ns` (when
+    the last build ended): the releases an edit touched, most likely. The build meanwhile loads
+    its cache on the other core, and ingest takes the annotations of the releases it finds
+    changed (prepare_all); a release it does not find there, it annotates itself. So this is
+    only ever a head start: a file changed again, or one changed during the last build (older
+    than `since_ns`), is annotated by ingest as before. None on one core, where a fork is unsafe,
+    or when more than AHEAD_MOST files changed (ingest shares those among the cores)."""
+    if cores() < 2 or not can_fork():
+        return None
+    stamp, slugs = annotator_stamp(config), frozenset(topic.slug for topic in config.taxonomy)
+
+    def work(_: None) -> dict[Release, Prepared]:
+        newer = [(source_file, path) for source_file, path, stat in list_releases(config, None, listings)
+                 if isinstance(path, str) and stat is not None and stat[1] > since_ns]
+        found: dict[Release, Prepared] = {}
+        for source_file, path in newer if len(newer) <= AHEAD_MOST else ():
+            try:
+                releases = read_releases(Path(path).read_bytes(), source_file, f"content/releases/{source_file}",
+                                         config.zone)
+            except (OSError, ContentError):
+                continue  # ingest reads it again and reports the problem
+            found.update((release, prepare(release, config.taxonomy, stamp, slugs)) for release in releases)
+        return found
+
+    pid, fd = fork_child(work, None)
+    return Ahead(pid, fd, stamp, slugs)
 
 
 def annotate_one(corpus: Corpus, config: Config, release: Release, old: AnnotatedFile | None, taken: set[str],

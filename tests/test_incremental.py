@@ -313,3 +313,33 @@ def test_a_page_deleted_from_output_is_made_again_by_the_next_build(site, tmp_pa
     report = Builder(site / "output").build(load_config(site))
     assert page.is_file() and other.is_file() and report.rendered < report.pages // 2
     assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_a_new_build_annotates_the_edited_release_in_another_process_while_its_cache_loads(site, tmp_path, monkeypatch):
+    """`briefing build` after an edit: the releases saved since the last build are annotated in a
+    forked process while this one loads the cache, and ingest takes them from there (so it calls
+    prepare for none here); a release that changed during the last build is annotated here."""
+    import os
+
+    from generator import parallel, sync
+    if parallel.cores() < 2 or not parallel.can_fork():
+        pytest.skip("annotating ahead needs two cores and fork()")
+    build(load_config(site), site / "output")
+    stamp = site / ".briefing-cache" / "unchanged.pickle"
+    edit_release(site)
+    edited = releases(site) / "2024-10-25-whitehouse-2.txt"
+    os.utime(edited, ns=(stamp.stat().st_mtime_ns + 10**9,) * 2)  # saved after the last build ended
+    here: list[str] = []
+    prepare = sync.prepare
+    monkeypatch.setattr(sync, "prepare", lambda release, *rest: here.append(release.source_file) or prepare(release, *rest))
+    report = Builder(site / "output").build(load_config(site))
+    assert len(report.ingest.written) == 1 and here == []
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+    atomic_save(site)  # its time is before the last build's end: not annotated ahead, but here
+    saved = releases(site) / "2024-10-30-whitehouse-2.txt"
+    os.utime(saved, ns=(stamp.stat().st_mtime_ns - 10**9,) * 2)
+    here.clear()
+    report = Builder(site / "output").build(load_config(site))
+    assert len(report.ingest.written) == 1 and here == ["2024-10-30-whitehouse-2.txt"]
+    assert tree(site / "output") == full_build(site, tmp_path)
