@@ -388,8 +388,9 @@ def annotate_ahead(config: Config, listings: Listings, since_ns: int) -> Ahead |
     its cache on the other core, and ingest takes the annotations of the releases it finds
     changed (prepare_all); a release it does not find there, it annotates itself. So this is
     only ever a head start: a file changed again, or one changed during the last build (older
-    than `since_ns`), is annotated by ingest as before. None on one core, where a fork is unsafe,
-    or when more than AHEAD_MOST files changed (ingest shares those among the cores)."""
+    than `since_ns`), is annotated by ingest as before. None on one core or where a fork is
+    unsafe; when more than AHEAD_MOST files changed, the process annotates none of them (ingest
+    shares them among the cores)."""
     if cores() < 2 or not can_fork():
         return None
     stamp, slugs = annotator_stamp(config), frozenset(topic.slug for topic in config.taxonomy)
