@@ -34,15 +34,15 @@ def record(cls: type[T]) -> type[T]:
     names = tuple(f.name for f in fields(made) if f.init)
     setters = tuple(made.__dict__[name].__set__ for name in names)  # the slots' descriptors
     blank = (made,)
-    reduce: Callable[[Any], tuple[Any, ...]]
-    if not names:
-        reduce = lambda self: (copyreg.__newobj__, blank)  # noqa: E731
-    elif len(names) == 1:
-        get_one = attrgetter(names[0])
-        reduce = lambda self: (copyreg.__newobj__, blank, None, iter((get_one(self),)))  # noqa: E731
-    else:
-        get = attrgetter(*names)
-        reduce = lambda self: (copyreg.__newobj__, blank, None, iter(get(self)))  # noqa: E731
+    values: Callable[[Any], tuple[Any, ...]]  # the fields' values, in order
+    if len(names) > 1:
+        values = attrgetter(*names)
+    else:  # attrgetter of one name gives the value itself, of none is refused
+        get_one = attrgetter(*names) if names else None
+        values = lambda self: (get_one(self),) if get_one else ()  # noqa: E731
+
+    def reduce(self: Any) -> tuple[Any, ...]:
+        return copyreg.__newobj__, blank, None, iter(values(self))
 
     def extend(self: Any, values: list[Any]) -> None:
         """Unpickling only: set the fields of a blank record."""
