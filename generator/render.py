@@ -14,13 +14,16 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from types import TracebackType
+from types import FunctionType, TracebackType
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, TypeVar
 
 import jinja2
 import jinja2.meta
+import jinja2.runtime
 import markdown
+from jinja2.utils import internalcode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import Registry
 from markupsafe import Markup
 
 from generator.config import Config
@@ -614,6 +617,31 @@ def link_maker(page_path: str, config: Config, absolute: bool) -> Callable[[str]
 # --- templates ---------------------------------------------------------------------------------
 
 
+class Context(jinja2.runtime.Context):
+    """Jinja's template context, calling macros and plain functions (url(), timeline()) directly.
+
+    Every call in a template goes through Context.call, which asks the callable, and then its
+    __call__, whether it wants the context, its eval context or the environment passed in. A
+    macro never does, and a plain function does only when pass_context (or its kin) has set
+    jinja_pass_arg on it: for those two, asking costs more than the call (an eighth of rendering
+    the site). Every other callable, and such a function, goes to Jinja's own call.
+    """
+
+    @internalcode
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
+        kind = type(__obj)
+        if kind is jinja2.runtime.Macro or (kind is FunctionType and "jinja_pass_arg" not in __obj.__dict__):
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
 def make_environment(theme: Theme, config: Config, compiled: Path | None = None) -> jinja2.Environment:
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -627,6 +655,7 @@ def make_environment(theme: Theme, config: Config, compiled: Path | None = None)
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.context_class = Context
     env.filters.update({
         "long_date": long_date,
         "short_date": short_date,
@@ -927,6 +956,31 @@ def make_markdown() -> markdown.Markdown:
 
 _MARKDOWN = make_markdown()
 
+# The characters without which an inline pattern of Python-Markdown cannot match: each of their
+# regexes needs one of them. Every text the inline patterns see is a piece of the release text
+# with placeholders (made of \x02, \x03, letters and digits) in place of what matched before, so
+# a pattern whose characters are all absent from the release text never matches in it. Trying
+# each pattern on each paragraph anyway was a third of converting a release. A pattern not named
+# here is always tried.
+NEEDS = {
+    "backtick": "`", "escape": "\\", "autolink": "<", "automail": "<", "entity": "&", "em_strong": "*_",
+    **dict.fromkeys(("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref"), "["),
+}
+
+
+@functools.lru_cache(maxsize=64)
+def inline_patterns(present: frozenset[str]) -> Registry:
+    """The inline patterns that can match in a text where, of the characters of NEEDS, only
+    `present` occur: the Markdown's own, in their order, less those that cannot."""
+    kept = _MARKDOWN.inlinePatterns[:]  # a copy: the same patterns, names and priorities
+    for name, needed in NEEDS.items():
+        if name in kept and present.isdisjoint(needed):
+            kept.deregister(name)
+    return kept
+
+
+NEEDED = frozenset("".join(NEEDS.values()))
+
 
 @functools.lru_cache(maxsize=4096)
 def feed_body(text: str) -> Markup:
@@ -941,8 +995,11 @@ def render_markdown(text: str, highlights: tuple[Highlight, ...] = ()) -> Markup
     `highlights`: names and figures to link or mark in the text (see Highlighter).
     """
     highlighter = _MARKDOWN.treeprocessors["highlight"]
+    inline = _MARKDOWN.treeprocessors["inline"]
     highlighter.highlights = highlights
+    inline.inlinePatterns = inline_patterns(NEEDED.intersection(text))  # what its loop over patterns reads
     try:
         return Markup(_MARKDOWN.reset().convert(text))
     finally:
         highlighter.highlights = ()
+        inline.inlinePatterns = _MARKDOWN.inlinePatterns

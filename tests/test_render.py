@@ -10,12 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config import Config
 from generator.errors import ConfigError
 from generator.model import build_site
 from generator.records import Document, Figure, Org, Person, Quote, Topic, iso_week, pack
-from generator.render import Page, is_unsafe_url, render_markdown, render_site
+from generator.render import Page, inline_patterns, is_unsafe_url, make_markdown, render_markdown, render_site
 from generator.theme import resolve_theme
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -141,6 +143,37 @@ def test_unsafe_link_schemes(url):
 def test_safe_links_survive_and_headings_sit_below_the_title():
     html = str(render_markdown("# Head\n\n[ok](https://example.org/a?b=1&c=2)"))
     assert "<h2>Head</h2>" in html and 'href="https://example.org/a?b=1&amp;c=2"' in html
+
+
+MARKDOWN_SAMPLES = [
+    "Plain words, nothing to mark up.", "a `code` span and ``two`` ticks", "escaped \\*stars\\* and \\_lines\\_",
+    "[a link](https://example.org/)", "![an image](https://example.org/i.png)", "[ref][1]\n\n[1]: https://example.org/",
+    "[short] ref\n\n[short]: https://example.org/s", "<https://example.org/>", "<someone@example.org>",
+    "line one  \nline two", "AT&amp;T &copy; 2024 &#169; &#xA9;", "Fish &amp; chips", "1 &lt; 2", "*em* and **strong** and _under_ __double__",
+    "snake_case_words and 2 * 3 * 4", "tab\there\t\nnext\tline", "mixed [x](y) *a* `b` \\c <d> &e; _f_",
+    "- a *list*\n- of `items`\n\n> a [quote](https://example.org/q)",
+]
+
+
+@pytest.mark.parametrize("text", MARKDOWN_SAMPLES)
+def test_markdown_tries_only_the_inline_patterns_that_can_match_and_renders_the_same(text):
+    """render_markdown leaves out the inline patterns whose characters the text lacks: the HTML
+    is the same as with every pattern tried."""
+    assert str(render_markdown(text)) == make_markdown().convert(text)
+
+
+def test_a_text_without_markup_characters_is_tried_with_the_line_break_only():
+    assert len(inline_patterns(frozenset())) == 1 and "linebreak" in inline_patterns(frozenset())
+    assert "link" not in inline_patterns(frozenset("*")) and "em_strong" in inline_patterns(frozenset("*"))
+    assert "link" in inline_patterns(frozenset("[")) and "backtick" in inline_patterns(frozenset("`"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b1", " ", "\n", "\t", "  \n", "*", "_", "[", "]", "(", ")", "!", "<", ">", "&", ";",
+                                  "#", "`", "\\", ":", "/", "@", ".", "&amp;", "&#169;", "https://e.org"]),
+                max_size=40).map("".join))
+def test_markdown_of_any_text_is_the_same_with_the_patterns_left_out(text):
+    assert str(render_markdown(text)) == make_markdown().convert(text)
 
 
 def test_week_page_shows_quote_figures_and_links(tmp_path):
