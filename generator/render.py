@@ -665,6 +665,7 @@ def make_environment(theme: Theme, config: Config, compiled: Path | None = None)
         "country_name": country_name,
         "web_url": web_url,
         "json": to_json,
+        "plural": plural,
     })
     env.globals["timeline"] = timeline  # charts: timeline(topic.releases) -> Timeline
     env.globals["json_feed"] = json_feed  # feed.json: json_feed(feed, entries)|json
@@ -710,6 +711,12 @@ def is_inside(path: Path, root: Path) -> bool:
 
 
 # --- filters -----------------------------------------------------------------------------------
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """{{ n|plural("release", "releases") }}: "1 release", "3 releases". A filter, not a macro: a
+    listing of entities shows a count on every line, and a macro call costs ten times a filter's."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def long_date(day: dt.date) -> str:

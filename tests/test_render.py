@@ -17,7 +17,7 @@ from generator.config import Config
 from generator.errors import ConfigError
 from generator.model import build_site
 from generator.records import Document, Figure, Org, Person, Quote, Topic, iso_week, pack
-from generator.render import Page, inline_patterns, is_unsafe_url, make_markdown, render_markdown, render_site
+from generator.render import Page, inline_patterns, is_unsafe_url, make_environment, make_markdown, render_markdown, render_site
 from generator.theme import resolve_theme
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -174,6 +174,14 @@ def test_a_text_without_markup_characters_is_tried_with_the_line_break_only():
                 max_size=40).map("".join))
 def test_markdown_of_any_text_is_the_same_with_the_patterns_left_out(text):
     assert str(render_markdown(text)) == make_markdown().convert(text)
+
+
+def test_plural_filter_and_the_count_macro_kept_for_themes_that_call_it(tmp_path):
+    cfg = config(tmp_path)
+    env = make_environment(resolve_theme(cfg), cfg)
+    template = env.from_string('{% from "_macros.html" import count %}'
+                               '{{ 1|plural("release", "releases") }}, {{ 0|plural("week", "weeks") }}, {{ count(3, "x", "xs") }}')
+    assert template.render() == "1 release, 0 weeks, 3 xs"
 
 
 def test_week_page_shows_quote_figures_and_links(tmp_path):
