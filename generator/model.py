@@ -568,10 +568,14 @@ class EntityIndex:
 EMPTY_INDEX = EntityIndex({}, {}, {}, {}, {}, {}, {}, {kind: () for kind in ENTITY_KINDS})
 
 
-def named_beside(ref: Ref, releases: tuple[Entry, ...], named: Mapping[str, tuple[Ref, ...]]) -> Counter[Ref]:
+def named_beside(ref: Ref, releases: Iterable[Entry], named: Mapping[str, tuple[Ref, ...]]) -> Counter[Ref]:
     """How many of an entity's releases name each other entity. Counted when an entity's page is
     made, not kept: kept for every entity, the counts were a tenth of the memory of a build."""
-    return Counter(other for entry in releases for other in named[entry.slug] if other != ref)
+    counts: Counter[Ref] = Counter()
+    for entry in releases:  # counted in C, then the entity itself taken out
+        counts.update(named[entry.slug])
+    counts.pop(ref, None)
+    return counts
 
 
 def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityIndex | None) -> EntityIndex:
@@ -615,8 +619,8 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
             members[ref] = tuple(kept)
         else:
             members[ref] = tuple(sorted(kept + new, key=lambda e: sort_key(e.document), reverse=True))
-        less = Counter(other for entry in dropped.get(ref, ()) for other in old.named[entry.slug] if other != ref)
-        more = Counter(other for entry in joined.get(ref, ()) for other in named[entry.slug] if other != ref)
+        less = named_beside(ref, dropped.get(ref, ()), old.named)
+        more = named_beside(ref, joined.get(ref, ()), named)
         if less == more and ref in old.entities:  # an edit that names the same entities keeps the counts
             same_beside.add(ref)
         elif not kept:  # a new entity: its releases are the joined ones
@@ -694,8 +698,7 @@ def make_entity(ref: Ref, urls: Mapping[Ref, str], releases: tuple[Entry, ...], 
         by_kind: dict[str, list[tuple[int, tuple[str, str, str], Ref]]] = {k: [] for k in ENTITY_KINDS}
         for other, n in together.items():
             by_kind[other[0]].append((-n, name_order(other), other))
-        top = {k: share(shared, tuple(share(shared, Related(other[0], other[1], entity_name(other), urls[other], -n))
-                                      for n, _, other in heapq.nsmallest(RELATED_LIMIT, found)))
+        top = {k: related_of([(other, -n) for n, _, other in heapq.nsmallest(RELATED_LIMIT, found)], urls, shared)
                for k, found in by_kind.items()}
     gone, new = change
     if same is not None:
@@ -761,6 +764,23 @@ def week_parts(label: str) -> tuple[str, str, int, int, dt.date, dt.date]:
     year, number = parse_week(label)
     start = dt.date.fromisocalendar(year, number, 1)
     return week_slug(label), f"weeks/{week_slug(label)}/", year, number, start, start + dt.timedelta(days=6)
+
+
+def related_of(chosen: list[tuple[Ref, int]], urls: Mapping[Ref, str], shared: Shared) -> tuple[Related, ...]:
+    """The entities named beside one, with their counts, as records: each record and the tuple
+    shared (see share) under the entities and counts they stand for, which within a build make
+    the same records: hashing those keys is cheaper than hashing records (a Python __hash__ each)."""
+    key = ("beside", *chosen)
+    found = shared.get(key)
+    if found is None:
+        made = []
+        for other, n in chosen:
+            one = shared.get(("related", other, n))
+            if one is None:
+                one = shared[("related", other, n)] = Related(other[0], other[1], entity_name(other), urls[other], n)
+            made.append(one)
+        found = shared[key] = tuple(made)
+    return found
 
 
 def entity_weeks(releases: tuple[Entry, ...], shared: Shared) -> tuple[WeekGroup, ...]:
