@@ -975,7 +975,7 @@ NEEDS = {
 }
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=None)  # at most one per subset of NEEDED: 128
 def inline_patterns(present: frozenset[str]) -> Registry:
     """The inline patterns that can match in a text where, of the characters of NEEDS, only
     `present` occur: the Markdown's own, in their order, less those that cannot."""
