@@ -973,6 +973,7 @@ NEEDS = {
     "backtick": "`", "escape": "\\", "autolink": "<", "automail": "<", "entity": "&", "em_strong": "*_",
     **dict.fromkeys(("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref"), "["),
 }
+NEEDED = frozenset("".join(NEEDS.values()))  # the characters render_markdown looks for in a text
 
 
 @functools.lru_cache(maxsize=None)  # at most one per subset of NEEDED: 128
@@ -984,9 +985,6 @@ def inline_patterns(present: frozenset[str]) -> Registry:
         if name in kept and present.isdisjoint(needed):
             kept.deregister(name)
     return kept
-
-
-NEEDED = frozenset("".join(NEEDS.values()))
 
 
 @functools.lru_cache(maxsize=4096)
