@@ -221,8 +221,8 @@ def test_entity_index_from_a_previous_build_equals_a_fresh_one():
 
 
 def test_a_new_process_starts_from_the_last_plan(site):
-    """The cache holds the last Site and page plan with the Corpus, in one pickle: the Documents
-    the plan was made from are the very objects the Corpus holds, so the plan's specs are lent."""
+    """The cache holds the last Site and page plan with the Corpus: the Documents the plan was
+    made from are the very objects the Corpus holds, so the plan's specs are lent."""
     build(load_config(site), site / "output")
     builder = Builder(site / "output")
     state = builder.state_for(load_config(site))
@@ -233,6 +233,44 @@ def test_a_new_process_starts_from_the_last_plan(site):
     edit_release(site)
     report = builder.build(load_config(site))
     assert report.rendered < report.pages // 2
+
+
+def test_a_snapshot_in_parts_keeps_the_objects_shared(site, tmp_path, monkeypatch):
+    """The snapshot is written as several pickles (two annotated files in each here); the plan
+    memory loaded after them holds the Corpus's own Documents and Quotes, not copies, and a
+    build from it gives the full build's bytes."""
+    import generator.build as build_module
+
+    monkeypatch.setattr(build_module, "SNAPSHOT_PART", 2)
+    shutil.copy(SAMPLE, releases(site) / "sample.txt")  # a release with quotes
+    build(load_config(site), site / "output")
+    builder = Builder(site / "output")
+    state = builder.state_for(load_config(site))
+    assert builder.state_saved and len(state.corpus.annotated) > 4 and state.page_keys
+    files = list(state.corpus.annotated.values())
+    documents = {id(f.document) for f in files}
+    quotes = {id(q) for f in files for q in f.document.quotes}
+    entities = builder.memory.site.entities()
+    quoted = [q.quote for entity in entities for q in entity.quotes]
+    assert quoted and all(id(quote) in quotes for quote in quoted)
+    assert all(id(entry.document) in documents for entry in builder.memory.site.releases)
+    edit_release(site)
+    report = builder.build(load_config(site))
+    assert 0 < report.rendered < report.pages // 2
+    assert tree(site / "output") == full_build(site, tmp_path)
+
+
+def test_a_snapshot_whose_shared_objects_differ_is_ignored(site, monkeypatch):
+    """The plan memory refers to the Corpus's Documents by number: when the files read back do
+    not give the same number of them, the snapshot is not used."""
+    import generator.build as build_module
+
+    build(load_config(site), site / "output")
+    real = build_module.shared_objects
+    monkeypatch.setattr(build_module, "shared_objects", lambda files: real(files)[1:])
+    builder = Builder(site / "output")
+    builder.state_for(load_config(site))
+    assert not builder.state_saved and not builder.state.corpus.annotated
 
 
 def cache_files(site: Path) -> tuple[Path, Path]:
