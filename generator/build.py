@@ -8,6 +8,7 @@ SITE/.briefing-cache/ between runs of `briefing build`. Output is byte-identical
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import gc
 import hashlib
@@ -15,7 +16,7 @@ import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Sequence
 
 from generator import __version__
 from generator.annotate import ANNOTATOR_VERSION
@@ -24,7 +25,7 @@ from generator.errors import ContentError, Problem
 from generator.ingest import future_dates, notes_of, read_releases
 from generator.model import build_site
 from generator.records import Document, record
-from generator.parallel import run_parts, shares, split
+from generator.parallel import run_parts, shares, split, trim_memory
 from generator.render import PageSpec, PlanMemory, RenderPlan, Templates, plan_changes
 from generator.search import (Pagefind, SearchOff, find_pagefind, has_index, index_in_place, index_key, is_indexed,
                               pagefind_identity, remove_index, stage_index)
@@ -336,8 +337,11 @@ def rendering(plan: RenderPlan) -> Stager:
         def work(specs: Sequence[PageSpec]) -> tuple[Staged, tuple[Problem, ...]]:
             staged = stage_pages(plan.render(specs), staging, output, link)
             return staged, tuple(plan.renderer.problems)
-        results = [result for batch, processes in render_batches(plan.todo)
-                   for result in run_parts(work, split(batch, processes))]
+        results = []
+        for batch, processes in render_batches(plan.todo):
+            if processes == 1 or not results:  # the site-wide pages, rendered here alone, and the first children
+                trim_memory()
+            results += run_parts(work, split(batch, processes))
         plan.raise_problems(problem for _, found in results for problem in found)
         return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output, link))
     return stage
@@ -436,6 +440,7 @@ def save_cache(config: Config, state: State) -> None:
     path = cache_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    trim_memory()
     with tmp.open("wb") as handle, no_collection():
         write_snapshot(state, handle)
     os.replace(tmp, path)
@@ -450,24 +455,26 @@ SNAPSHOT_PART = 50_000  # annotated files per pickle of a snapshot (see write_sn
 
 def write_snapshot(state: State, handle: BinaryIO) -> None:
     """The state as a series of pickles: the state without its annotated files, plan memory and
-    page keys; the annotated files, SNAPSHOT_PART at a time; then the plan memory and the page
-    keys, in which the Documents and Quotes of those files (shared_objects) are the same objects
-    again after loading.
+    page keys; the annotated files, SNAPSHOT_PART at a time; the plan memory's Site; the rest
+    of the plan memory and the page keys. An object that a later pickle shares with an earlier
+    one is the same object again after loading: the Documents and Quotes of the annotated files
+    (shared_objects), which the Site holds, and the Site's objects that the plan memory maps to
+    their pages and lines (linked_objects).
 
     One pickle of the whole state would be simpler, but pickle remembers every object it wrote
     until the end (to write an object met again as a reference), in a table of 16 bytes per
     object that doubles as it fills: at 100,000 releases (13 million objects to remember) 512 MB,
     and 768 MB while it is copied into the doubled table, on top of the 1.8 GB the build holds.
-    That was the peak memory of the whole build. A pickle of a part remembers that part's
-    objects: written in parts, the same state took 433 MB above it. The price: a string that
-    files of two parts, or a file and the plan memory, share is written and loaded once for
-    each (at 100,000 releases the loaded state is 6 % larger; loading takes as long).
+    That was the peak memory of the whole build. A pickle of a part remembers that part's objects:
+    written in these parts, the same state took 260 MB above it. The price: a string that two
+    parts share is written and loaded once for each (at 100,000 releases the loaded state is 6 %
+    larger; loading takes as long).
 
-    The last pickle is told of the shared objects by numbers: its pickler starts with them in its
+    A later pickle is told of the shared objects by numbers: its pickler starts with them in its
     table (as objects 0, 1, ...), and seed_memo puts them at the same numbers in the unpickler's.
     (pickle's persistent_id would do it too, but pickle calls it for every object it writes: a
     snapshot of 10,000 releases took 1.8 s to write instead of 1.1 s.)"""
-    corpus = state.corpus
+    corpus, memory = state.corpus, state.memory
     files = list(corpus.annotated.items())
     shell = replace(state, corpus=replace(corpus, annotated={}), memory=None, page_keys={})
     parts = [files[start:start + SNAPSHOT_PART] for start in range(0, len(files), SNAPSHOT_PART)]
@@ -475,10 +482,12 @@ def write_snapshot(state: State, handle: BinaryIO) -> None:
     pickle.dump((shell, len(parts), len(shared)), handle, protocol=pickle.HIGHEST_PROTOCOL)
     for part in parts:
         pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    handle.write(seed_memo(len(shared)))
-    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.memo = {id(obj): (number, obj) for number, obj in enumerate(shared)}
-    pickler.dump((state.memory, state.page_keys))
+    site, rest = (memory.site, copy.copy(memory)) if memory is not None else (None, None)
+    if rest is not None:
+        rest.site = None
+    linked = linked_objects(rest)
+    dump_seeded(handle, (site, linked), shared)
+    dump_seeded(handle, (rest, state.page_keys), linked)
 
 
 def read_snapshot(handle: BinaryIO) -> State:
@@ -493,11 +502,40 @@ def read_snapshot(handle: BinaryIO) -> State:
     shared = shared_objects(annotated.values())
     if len(shared) != shared_count:
         raise ValueError("the shared objects are not those written")
-    unpickler = pickle.Unpickler(handle)
-    unpickler.persistent_load = shared.__getitem__
-    unpickler.load()  # seed_memo's pickle
-    state.memory, state.page_keys = unpickler.load()
+    site, linked = load_seeded(handle, shared)
+    memory, state.page_keys = load_seeded(handle, linked)
+    if memory is not None:
+        memory.site = site
+    state.memory = memory
     return state
+
+
+def dump_seeded(handle: BinaryIO, value: object, seeds: list[object]) -> None:
+    """Pickle `value`, writing each of `seeds` it holds as a reference to the unpickler's copy
+    of it (see load_seeded)."""
+    handle.write(seed_memo(len(seeds)))
+    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.memo = {id(obj): (number, obj) for number, obj in enumerate(seeds)}
+    pickler.dump(value)
+
+
+def load_seeded(handle: BinaryIO, seeds: list[object]) -> Any:
+    """What dump_seeded wrote with the same seeds, holding those very objects."""
+    unpickler = pickle.Unpickler(handle)
+    unpickler.persistent_load = seeds.__getitem__
+    unpickler.load()  # seed_memo's pickle
+    return unpickler.load()
+
+
+def linked_objects(memory: PlanMemory | None) -> list[object]:
+    """The model objects the plan memory maps to their pages and lines, each once: they must be
+    the Site's own objects after loading, or the next build would lend it nothing."""
+    if memory is None:
+        return []
+    found: dict[int, object] = dict(memory.specs.objects)
+    for lines in memory.lines.values():
+        found.update(lines.objects)
+    return list(found.values())
 
 
 def shared_objects(files: Iterable[AnnotatedFile]) -> list[object]:

@@ -236,9 +236,10 @@ def test_a_new_process_starts_from_the_last_plan(site):
 
 
 def test_a_snapshot_in_parts_keeps_the_objects_shared(site, tmp_path, monkeypatch):
-    """The snapshot is written as several pickles (two annotated files in each here); the plan
-    memory loaded after them holds the Corpus's own Documents and Quotes, not copies, and a
-    build from it gives the full build's bytes."""
+    """The snapshot is written as several pickles (two annotated files in each here); the Site
+    loaded after them holds the Corpus's own Documents and Quotes, not copies, the plan memory
+    loaded after it the Site's own entries, weeks and entities, and a build from it gives the
+    full build's bytes."""
     import generator.build as build_module
 
     monkeypatch.setattr(build_module, "SNAPSHOT_PART", 2)
@@ -254,6 +255,9 @@ def test_a_snapshot_in_parts_keeps_the_objects_shared(site, tmp_path, monkeypatc
     quoted = [q.quote for entity in entities for q in entity.quotes]
     assert quoted and all(id(quote) in quotes for quote in quoted)
     assert all(id(entry.document) in documents for entry in builder.memory.site.releases)
+    model = {id(obj) for obj in (*builder.memory.site.releases, *builder.memory.site.weeks, *entities)}
+    mapped = [obj for obj in builder.memory.specs.objects.values() if type(obj).__name__ in ("Entry", "Week", "Entity")]
+    assert len(mapped) > 10 and all(id(obj) in model for obj in mapped)  # the Site's own, in the plan memory too
     edit_release(site)
     report = builder.build(load_config(site))
     assert 0 < report.rendered < report.pages // 2
