@@ -476,3 +476,29 @@ def test_long_entity_indexes_link_to_letter_pages(tmp_path):
     listed = sum(len(re.findall(r'<li><a href="\.\./\.\./\.\./people/(?!letters/)', pages[f"people/letters/{x}/index.html"].decode()))
                  for x in ("a", "b", "e", "z", "other"))
     assert listed == 161
+
+
+def test_template_output_is_encoded_in_chunks_with_the_same_bytes():
+    """encoded() joins a template's pieces a chunk at a time (the sitemap of a big site is not
+    held as millions of strings at once); the bytes are those of joining them all."""
+    from generator.render import RENDER_CHUNK, encoded
+
+    for count in (0, 1, RENDER_CHUNK - 1, RENDER_CHUNK, RENDER_CHUNK + 1, 3 * RENDER_CHUNK + 7):
+        pieces = [("" if i % 5 == 0 else f"<loc>é{i}–</loc>") for i in range(count)]
+        assert encoded(iter(pieces)) == "".join(pieces).encode("utf-8"), count
+
+
+def test_the_sitemap_urls_are_made_as_read_and_read_like_a_list():
+    """A theme may loop over the sitemap's URLs, take their length, an item or a slice."""
+    import jinja2
+
+    from generator.render import Computed
+
+    made: list[str] = []
+    urls = Computed(["a/", "b/", "c/"], lambda path: made.append(path) or {"loc": "https://x/" + path})
+    assert made == [] and len(urls) == 3
+    template = jinja2.Environment().from_string(
+        "{{ urls|length }}:{% for u in urls %}{{ u.loc }} {% endfor %}{{ urls[1].loc }} {{ urls[-1].loc }} "
+        "{{ urls[:2]|map(attribute='loc')|join(',') }} {{ (urls|first).loc }} {{ (urls|last).loc }}")
+    assert template.render(urls=urls) == ("3:https://x/a/ https://x/b/ https://x/c/ https://x/b/ https://x/c/ "
+                                          "https://x/a/,https://x/b/ https://x/a/ https://x/c/")
