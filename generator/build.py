@@ -466,7 +466,7 @@ def write_snapshot(state: State, handle: BinaryIO) -> None:
     object that doubles as it fills: at 100,000 releases (13 million objects to remember) 512 MB,
     and 768 MB while it is copied into the doubled table, on top of the 1.8 GB the build holds.
     That was the peak memory of the whole build. A pickle of a part remembers that part's objects:
-    written in these parts, the same state took 260 MB above it. The price: a string that two
+    written in these parts, the same state took 284 MB above it. The price: a string that two
     parts share is written and loaded once for each (at 100,000 releases the loaded state is 6 %
     larger; loading takes as long).
 
