@@ -337,11 +337,9 @@ def rendering(plan: RenderPlan) -> Stager:
         def work(specs: Sequence[PageSpec]) -> tuple[Staged, tuple[Problem, ...]]:
             staged = stage_pages(plan.render(specs), staging, output, link)
             return staged, tuple(plan.renderer.problems)
-        results = []
-        for batch, processes in render_batches(plan.todo):
-            if processes == 1 or not results:  # the site-wide pages, rendered here alone, and the first children
-                trim_memory()
-            results += run_parts(work, split(batch, processes))
+        trim_memory()  # before the first child is forked, which would count it again
+        results = [result for batch, processes in render_batches(plan.todo)
+                   for result in run_parts(work, split(batch, processes))]
         plan.raise_problems(problem for _, found in results for problem in found)
         return sum((staged for staged, _ in results), stage_pages(plan.static, staging, output, link))
     return stage
