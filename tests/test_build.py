@@ -141,10 +141,12 @@ def test_release_listing_is_sorted_with_links_and_skips_what_is_not_a_release(ne
 
 
 def test_render_batches_keep_every_page_once_and_leave_site_wide_pages_to_one_process(monkeypatch):
+    from generator import build
     from generator.build import RENDER_BATCH, render_batches
     from generator.render import PageSpec
 
     monkeypatch.setenv("BRIEFING_PROCESSES", "2")
+    monkeypatch.setattr(build, "BIG_RENDER", 10_000)  # this site is not big: batches of RENDER_BATCH pages
     kinds = ["release.html"] * 5000 + ["week.html"] * 150 + ["sitemap.xml"] * 1 + ["entities.html"] * 40
     todo = tuple(PageSpec(f"{i}/index.html", template, (), str(i)) for i, template in enumerate(kinds))
     batches = render_batches(todo)
@@ -163,3 +165,8 @@ def test_render_batches_keep_every_page_once_and_leave_site_wide_pages_to_one_pr
         [spec for spec in todo if spec.template == "release.html"]
     small = todo[:100]  # too few to share: one process, one batch
     assert render_batches(small) == [(small, 1)]
+    monkeypatch.setattr(build, "BIG_RENDER", 5000)  # a big site: smaller batches, each child copies less at once
+    batches = render_batches(todo)
+    assert len(batches) == 1 + -(-len(narrow) // build.SMALL_BATCH)
+    assert all(len(batch) <= build.SMALL_BATCH + 2 and processes == 2 for batch, processes in batches[:-1])
+    assert sorted(spec.path for batch, _ in batches for spec in batch) == sorted(spec.path for spec in todo)
