@@ -165,4 +165,4 @@ def test_serve_rebuilds_on_change(tmp_path):
         assert info.value.code == 404
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)  # a safety net, not a speed test: on a loaded machine stopping took over 10 s
+        proc.wait(timeout=10)
