@@ -146,13 +146,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def interruptible() -> None:
+    """In the child: Ctrl-C as a terminal delivers it. A shell that starts the test run in the
+    background (`.ci/run &`) makes its commands ignore SIGINT, Python then never raises
+    KeyboardInterrupt, and the server would not stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_serve_rebuilds_on_change(tmp_path):
     site = tmp_path / "s"
     run("new", str(site))
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
     try:
         wait_for(f"http://127.0.0.1:{port}/")
         shutil.copy(SAMPLE, site / "content" / "releases")
@@ -165,4 +173,10 @@ def test_serve_rebuilds_on_change(tmp_path):
         assert info.value.code == 404
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        try:
+            out, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            pytest.fail(f"briefing serve did not stop on Ctrl-C:\n{out}\n{err}")
+        assert proc.returncode == 0 and out.rstrip().endswith("stopped"), out + err
