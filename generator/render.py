@@ -149,6 +149,7 @@ class PlanMemory:
         self.plan: list[PageSpec] = []
 
 
+SITEMAP_URLS = 50_000  # the most URLs a sitemap may list (sitemaps.org); a bigger site gets an index of sitemaps
 RENDER_CHUNK = 4096  # pieces of a template's output joined at a time (see encoded)
 
 
@@ -451,8 +452,8 @@ class Renderer:
                             self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
-            PageSpec("sitemap.xml", "sitemap.xml", (("paths", tuple(spec.path for spec in specs)),), sitemap,
-                     published=True),
+            *sitemap_specs(tuple(spec.path for spec in specs if spec.path.endswith(".html") and spec.path != "404.html"),
+                           sitemap),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs + alternate_specs(specs, self.theme.outputs)
@@ -499,8 +500,10 @@ class Renderer:
                                              highlights_of(values["release"], values["entity_links"], url))
         elif isinstance(values.get("feed"), Feed):
             values["entries"] = self.feed_entries(values)
-        elif spec.path == "sitemap.xml":
+        elif kind == "sitemap.xml":
             values["urls"] = self.sitemap_urls(list(values.pop("paths")))
+        elif kind == "sitemap_index.xml":
+            values["sitemaps"] = self.sitemap_index(values.pop("parts"))
         if spec.published:
             url: Callable[[str], str] = lambda target: self.config.base_url + target
         else:
@@ -603,8 +606,22 @@ class Renderer:
         return [self.entry_keys[entry.slug] for entry in entries]
 
     def sitemap_urls(self, page_paths: list[str]) -> Computed:
-        """(loc, lastmod) for every HTML page but the 404, lastmod taken from the releases it shows;
-        each made as the template reads it (317,000 at 100,000 releases: 100 MB held at once)."""
+        """(loc, lastmod) of each of these HTML pages, in the order of their paths, lastmod taken
+        from the releases it shows; each made as the template reads it (50,000 held at once: 15 MB)."""
+        lastmod = self.lastmods()
+        base_url = self.config.base_url
+        return Computed(sorted(page_paths), lambda path: {"loc": base_url + path.removesuffix("index.html"),
+                                                          "lastmod": lastmod.get(path.removesuffix("index.html"))})
+
+    def sitemap_index(self, parts: tuple[tuple[str, tuple[str, ...]], ...]) -> list[dict[str, Any]]:
+        """(loc, lastmod) of each sitemap of a big site: lastmod is the newest of its pages'."""
+        lastmod = self.lastmods()
+        newest = [max((found for path in paths if (found := lastmod.get(path.removesuffix("index.html")))), default=None)
+                  for _, paths in parts]
+        return [{"loc": self.config.base_url + name, "lastmod": when} for (name, _), when in zip(parts, newest)]
+
+    def lastmods(self) -> dict[str, dt.datetime | None]:
+        """Page URL (site-relative) -> the time of the newest release it shows."""
         site = self.site
         lastmod: dict[str, dt.datetime | None] = {"": site.updated, "weeks/": site.updated, "topics/": site.updated,
                                                   "search/": site.updated}
@@ -616,10 +633,24 @@ class Renderer:
         lastmod.update({f"{folder}/": site.updated for folder in ENTITY_FOLDERS.values()})
         lastmod.update({letter.url: site.updated for d in site.directories for letter in d.letters})
         lastmod.update({entity.url: entity.updated for entity in site.entities()})
-        paths = sorted(path for path in page_paths if path.endswith(".html") and path != "404.html")
-        base_url = self.config.base_url
-        return Computed(paths, lambda path: {"loc": base_url + path.removesuffix("index.html"),
-                                             "lastmod": lastmod.get(path.removesuffix("index.html"))})
+        return lastmod
+
+
+def sitemap_specs(paths: tuple[str, ...], digest: str) -> list[PageSpec]:
+    """The sitemap of these page paths: sitemap.xml, or, past SITEMAP_URLS pages, sitemap1.xml,
+    sitemap2.xml, ... of like size (at the site's root: a sitemap may list only URLs below its
+    own folder) and sitemap.xml as their index. `digest`: what decides the pages and their dates.
+
+    A part takes a run of the pages in the plan's order; each part lists its run sorted."""
+    if len(paths) <= SITEMAP_URLS:
+        return [PageSpec("sitemap.xml", "sitemap.xml", (("paths", paths),), digest, published=True)]
+    count = -(-len(paths) // SITEMAP_URLS)
+    parts = tuple((f"sitemap{k + 1}.xml", paths[len(paths) * k // count:len(paths) * (k + 1) // count])
+                  for k in range(count))
+    return [PageSpec("sitemap.xml", "sitemap_index.xml", (("parts", parts),), digest_of(digest, "index", str(count)),
+                     published=True),
+            *(PageSpec(name, "sitemap.xml", (("paths", part),), digest_of(digest, name, str(count)), published=True)
+              for name, part in parts)]
 
 
 def alternate_specs(specs: list[PageSpec], outputs: tuple[tuple[str, tuple[str, ...]], ...]) -> list[PageSpec]:

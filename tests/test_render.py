@@ -331,6 +331,31 @@ def test_sitemap_lists_every_page_but_404(tmp_path):
     assert all(u.findtext(f"{SITEMAP}lastmod") for u in root)
 
 
+def test_a_site_past_the_sitemap_limit_gets_an_index_of_sitemaps(tmp_path, monkeypatch):
+    """sitemaps.org: at most 50,000 URLs a sitemap (100,000 releases make 317,000 pages)."""
+    from generator import render as module
+
+    single = ET.fromstring(render(SMALL, tmp_path)["sitemap.xml"])
+    every = [(u.findtext(f"{SITEMAP}loc"), u.findtext(f"{SITEMAP}lastmod")) for u in single]
+    monkeypatch.setattr(module, "SITEMAP_URLS", 5)
+    pages = render(SMALL, tmp_path)
+    index = ET.fromstring(pages["sitemap.xml"])
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    count = -(-len(every) // 5)
+    names = [f"sitemap{k}.xml" for k in range(1, count + 1)]
+    assert [s.findtext(f"{SITEMAP}loc") for s in index] == [BASE + name for name in names]
+    assert not any(p.startswith("sitemap") and p not in ("sitemap.xml", *names) for p in pages)
+    found = []
+    for entry, name in zip(index, names):
+        part = ET.fromstring(pages[name])
+        urls = [(u.findtext(f"{SITEMAP}loc"), u.findtext(f"{SITEMAP}lastmod")) for u in part]
+        assert part.tag == f"{SITEMAP}urlset" and 0 < len(urls) <= 5
+        assert entry.findtext(f"{SITEMAP}lastmod") == max(when for _, when in urls)  # the same offset throughout
+        found += urls
+    assert sorted(found) == sorted(every)  # every page once, with the same date as in one sitemap
+    assert b"Sitemap: https://example.org/briefing/sitemap.xml" in pages["robots.txt"]
+
+
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
