@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -122,10 +122,13 @@ class ChangeCollector(FileSystemEventHandler):
         """Drop events caused by our own writes (annotated files written or removed by ingest).
 
         Their events may still be on the way, so each file's state is remembered: an event for it
-        counts again only once the file differs from how the build left it.
+        counts again only once the file differs from how the build left it. So are the folders
+        they are in, which the build may have made (content/annotated/2025/ for the year's first
+        release): their events would make one more build, of nothing.
         """
+        folders = {parent.as_posix() for rel in paths for parent in PurePosixPath(rel).parents if parent.parts}
         with self.cond:
-            self.own = {rel: fingerprint(self.site_dir / rel) for rel in paths}
+            self.own = {rel: fingerprint(self.site_dir / rel) for rel in (*paths, *folders)}
             self.pending = {rel for rel in self.pending
                             if rel not in self.own or fingerprint(self.site_dir / rel) != self.own[rel]}
 

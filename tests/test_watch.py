@@ -259,3 +259,27 @@ def test_the_builds_own_writes_make_no_rebuild(tmp_path):
         assert recorder.wait_for("content/annotated/2024/a.md")
     finally:
         recorder.close()
+
+
+def test_the_folders_the_build_makes_make_no_rebuild(tmp_path):
+    """Ingest writes the year's first annotated file into a folder it makes: one build, not two."""
+    make_site(tmp_path)
+    annotated = tmp_path / "content" / "annotated" / "2025"
+
+    def ingest_like(change):
+        if any(p.startswith("content/releases/") for p in change.paths):
+            annotated.mkdir(parents=True, exist_ok=True)
+            (annotated / "b.md").write_text(f"annotated at {time.monotonic()}\n")
+            return {"content/annotated/2025/b.md"}
+        return set()
+
+    recorder = Recorder(tmp_path, rebuild=ingest_like)
+    try:
+        (tmp_path / "content" / "releases" / "b.txt").write_text("one\n")
+        assert recorder.wait_for("content/releases/b.txt")
+        recorder.settle(0.6)
+        assert len(recorder.calls) == 1, recorder.calls
+        (annotated / "c.md").write_text("a person's new file\n")  # still counts, in the folder the build made
+        assert recorder.wait_for("content/annotated/2025/c.md")
+    finally:
+        recorder.close()
