@@ -263,12 +263,12 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         except OSError as exc:
             raise ConfigError([Problem("--port", 0, "", f"cannot listen on {args.host}:{args.port}: {exc.strerror}")]) from None
         threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
-        say(f"serving http://{args.host}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)")
+        started = f"serving http://{args.host}:{server.server_address[1]}{config.base_path} (Ctrl-C to stop)"
     else:
-        say("watching for changes (Ctrl-C to stop)")
+        started = "watching for changes (Ctrl-C to stop)"
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        watch(site, rebuild, stop, poll=args.poll)
+        watch(site, rebuild, stop, poll=args.poll, ready=lambda: say(started))  # said once a save is seen
     except KeyboardInterrupt:
         pass
     finally:

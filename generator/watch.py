@@ -156,8 +156,10 @@ class FolderWatches:
                 pass
 
 
-def watch(site_dir: Path, rebuild: Callable[[Change], set[str]], stop: threading.Event, poll: bool = False) -> None:
-    """Call rebuild(change) after every settled burst of changes until stop is set.
+def watch(site_dir: Path, rebuild: Callable[[Change], set[str]], stop: threading.Event, poll: bool = False,
+          ready: Callable[[], None] = lambda: None) -> None:
+    """Call rebuild(change) after every settled burst of changes until stop is set; ready() once
+    the watches are in place (a change saved before then may go unseen).
 
     Rebuilds run one at a time, in this thread; changes made during a rebuild make one more
     rebuild after it. rebuild returns the site-relative paths it wrote itself, whose events
@@ -174,6 +176,7 @@ def watch(site_dir: Path, rebuild: Callable[[Change], set[str]], stop: threading
     # site.yaml and watched folders created later; output/ is not watched, so our own writes make no events
     observer.schedule(collector, str(site_dir), recursive=False)
     observer.start()
+    ready()
     try:
         while not stop.is_set():
             change = collector.wait_for_change(stop)

@@ -180,3 +180,27 @@ def test_serve_rebuilds_on_change(tmp_path):
             out, err = proc.communicate()
             pytest.fail(f"briefing serve did not stop on Ctrl-C:\n{out}\n{err}")
         assert proc.returncode == 0 and out.rstrip().endswith("stopped"), out + err
+
+
+def test_watch_sees_a_release_saved_right_after_it_says_it_is_watching(tmp_path):
+    site = tmp_path / "s"
+    run("new", str(site))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "watch", "--site", str(site)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("watching for changes"):
+                break
+        assert lines and lines[-1].startswith("watching for changes"), "".join(lines)
+        shutil.copy(SAMPLE, site / "content" / "releases")  # at once: the watches must already be in place
+        deadline = time.monotonic() + 30
+        while not list((site / "output" / "releases").glob("2024-10-28-*/index.html")):
+            assert time.monotonic() < deadline, "the release saved after 'watching for changes' was never built"
+            time.sleep(0.1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "changed: content/releases/2024-10-28-dod-1.txt" in out, out
