@@ -79,6 +79,7 @@ PSS_POLL_S = 0.25  # PSS sampling interval at least (smaps_rollup makes the kern
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 BUILD_LINE = re.compile(r"^build: .* in ([0-9.]+) s\s*$", re.M)
 SEARCH_LINE = re.compile(r"^search: indexed .* in ([0-9.]+) s", re.M)
+SETTLE_S = 2.0  # a watch mode's time to settle after it says it is watching, before the first live edit
 MB = 1024 * 1024
 GB = 1024 * MB
 
@@ -380,9 +381,12 @@ class Watcher:
         self.ready.set()  # ended: wait_ready tells
 
     def wait_ready(self, timeout: float = 600) -> None:
+        """Until the watcher says it is watching, and SETTLE_S more (Hugo says so before the first
+        edit is sure to be seen: at N = 10,000 its first edit once never showed)."""
         if not self.ready.wait(timeout) or self.proc.poll() is not None:
             self.stop()
             raise SetupError(f"{self.proc.args[0]} did not start watching; see {self.log.name}")
+        time.sleep(SETTLE_S)
 
     def edit(self, path: Path, sentence: str, page: Path, timeout: float = 120) -> Sample | None:
         """Edit path; the time from the end of the write until page holds sentence (None: never)."""
