@@ -235,30 +235,36 @@ def test_rebuilds_are_serialised_and_changes_during_one_make_one_more(tmp_path):
         recorder.close()
 
 
+def one_build_then_a_persons_file_counts(site, write_own, release, persons):
+    """A release saved: one build (whose own writes, by write_own, make none more); then a
+    person's file `persons` (site-relative) still counts."""
+    def ingest_like(change):
+        return write_own() if any(p.startswith("content/releases/") for p in change.paths) else set()
+
+    recorder = Recorder(site, rebuild=ingest_like)
+    try:
+        (site / "content" / "releases" / release).write_text("two\n")
+        assert recorder.wait_for(f"content/releases/{release}")
+        recorder.settle(0.6)
+        assert len(recorder.calls) == 1, recorder.calls
+        (site / persons).write_text("written by a person\n")
+        assert recorder.wait_for(persons)
+    finally:
+        recorder.close()
+
+
 def test_the_builds_own_writes_make_no_rebuild(tmp_path):
     make_site(tmp_path)
     annotated = tmp_path / "content" / "annotated" / "2024"
     annotated.mkdir(parents=True)
 
-    def ingest_like(change):
-        if any(p.startswith("content/releases/") for p in change.paths):
-            target = annotated / "a.md"
-            tmp = annotated / ".a.md.tmp-1"
-            tmp.write_text(f"annotated at {time.monotonic()}\n")
-            os.replace(tmp, target)
-            return {"content/annotated/2024/a.md"}
-        return set()
+    def write_own():
+        tmp = annotated / ".a.md.tmp-1"
+        tmp.write_text(f"annotated at {time.monotonic()}\n")
+        os.replace(tmp, annotated / "a.md")
+        return {"content/annotated/2024/a.md"}
 
-    recorder = Recorder(tmp_path, rebuild=ingest_like)
-    try:
-        (tmp_path / "content" / "releases" / "a.txt").write_text("two\n")
-        assert recorder.wait_for("content/releases/a.txt")
-        recorder.settle(0.6)
-        assert len(recorder.calls) == 1, recorder.calls
-        (annotated / "a.md").write_text("edited by a person\n")  # a person's edit still counts
-        assert recorder.wait_for("content/annotated/2024/a.md")
-    finally:
-        recorder.close()
+    one_build_then_a_persons_file_counts(tmp_path, write_own, "a.txt", "content/annotated/2024/a.md")  # an edit
 
 
 def test_the_folders_the_build_makes_make_no_rebuild(tmp_path):
@@ -266,20 +272,9 @@ def test_the_folders_the_build_makes_make_no_rebuild(tmp_path):
     make_site(tmp_path)
     annotated = tmp_path / "content" / "annotated" / "2025"
 
-    def ingest_like(change):
-        if any(p.startswith("content/releases/") for p in change.paths):
-            annotated.mkdir(parents=True, exist_ok=True)
-            (annotated / "b.md").write_text(f"annotated at {time.monotonic()}\n")
-            return {"content/annotated/2025/b.md"}
-        return set()
+    def write_own():
+        annotated.mkdir(parents=True, exist_ok=True)
+        (annotated / "b.md").write_text(f"annotated at {time.monotonic()}\n")
+        return {"content/annotated/2025/b.md"}
 
-    recorder = Recorder(tmp_path, rebuild=ingest_like)
-    try:
-        (tmp_path / "content" / "releases" / "b.txt").write_text("one\n")
-        assert recorder.wait_for("content/releases/b.txt")
-        recorder.settle(0.6)
-        assert len(recorder.calls) == 1, recorder.calls
-        (annotated / "c.md").write_text("a person's new file\n")  # still counts, in the folder the build made
-        assert recorder.wait_for("content/annotated/2025/c.md")
-    finally:
-        recorder.close()
+    one_build_then_a_persons_file_counts(tmp_path, write_own, "b.txt", "content/annotated/2025/c.md")  # a new file
