@@ -353,7 +353,6 @@ class BriefingSite:
                 return self.output / "releases" / path.stem / "index.html"
         raise SetupError(f"no annotated file names source_file {release.name}")
 
-
     def watcher(self, label: str) -> "Watcher":
         return Watcher([*self.code.command, "watch", "--site", str(self.site)], self.logs / f"{label}.log",
                        "watching for changes", self.code.cwd, self.code.env)

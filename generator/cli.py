@@ -268,7 +268,7 @@ def watch_and_maybe_serve(args: argparse.Namespace, serve: bool) -> int:
         started = "watching for changes (Ctrl-C to stop)"
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        watch(site, rebuild, stop, poll=args.poll, ready=lambda: say(started))  # said once a save is seen
+        watch(site, rebuild, stop, poll=args.poll, ready=lambda: say(started))  # once a save would be seen
     except KeyboardInterrupt:
         pass
     finally:
