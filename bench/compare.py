@@ -394,7 +394,8 @@ class Watcher:
         while time.perf_counter() - start < timeout:
             try:
                 if sentence in page.read_text(encoding="utf-8"):
-                    return Sample(time.perf_counter() - start, 0.0, 0, 0, 0, 0)
+                    return Sample(wall_s=time.perf_counter() - start, cpu_s=0.0, peak_bytes=0, tree_rss_bytes=0,
+                                  maxrss_bytes=0, status=0)  # another process's build: no CPU or memory of its own
             except OSError:  # not there yet
                 pass
             time.sleep(0.002)
