@@ -165,6 +165,7 @@ class Builder:
         with no_collection(freeze=not self.in_place):  # the model and its plan live until the build ends
             site = build_site(documents, config, self.memory.site)
             previous = trusted_keys(state, output, trust=self.in_place and self.built)
+            self.memory.runs = self.in_place  # builds follow one another in this process: runs pay (see ByIdentity)
             plan = plan_changes(site, config, theme, previous, templates, self.memory)
         paths = [path for path, _ in plan.keys]
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s

@@ -11,6 +11,7 @@ import hashlib
 import html
 import itertools
 import json
+import operator
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import replace
@@ -40,6 +41,8 @@ UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 V = TypeVar("V")
+PATH_OF = operator.attrgetter("path")
+SLUG_OF = operator.attrgetter("slug")
 
 
 @record
@@ -87,16 +90,65 @@ def render_site(site: Site, config: Config, theme: Theme) -> tuple[Page, ...]:
     return render_changes(site, config, theme, {}).pages
 
 
+RUN_SIZE = 64  # objects met in no run of the last build are kept in new runs of this many
+
+
+def runs_against(objects: Sequence[Any], ids: list[int], kept: Mapping[int, tuple[Any, ...]]) \
+        -> Iterator[tuple[int, int, tuple[Any, ...] | None]]:
+    """(start, end, run) over `objects` (whose ids are `ids`), in order: a run of `kept` (id of
+    its first object -> (its objects, ...)) that comes again here, object for object; or, with
+    run None, objects met in no such run, RUN_SIZE at most. Each step checks one dict for a run
+    that starts at the next object, and a found run is checked in one C loop: an edit changes a
+    few objects of 40,000, and the runs around it are found again whole."""
+    count, pending, at = len(ids), -1, 0
+    while at < count:
+        run = kept.get(ids[at])
+        end = at + len(run[0]) if run is not None else 0
+        if run is not None and end <= count and all(map(operator.is_, run[0], objects[at:end])):
+            if pending >= 0:
+                yield pending, at, None
+                pending = -1
+            yield at, end, run
+            at = end
+            continue
+        if pending < 0:
+            pending = at
+        elif at - pending >= RUN_SIZE:
+            yield pending, at, None
+            pending = at
+        at += 1
+    if pending >= 0:
+        yield pending, count, None
+
+
 class ByIdentity(Generic[V]):
     """A map from model objects to values, by the objects' identity (a Site's parts are compared by
     identity, never by value). Each value is kept with its object, so a lookup never mistakes a new
-    object for an old one with the same id, and the map survives pickling with the objects."""
+    object for an old one with the same id, and the map survives pickling with the objects.
 
-    __slots__ = ("objects", "values")
+    With `runs` on (the dev server's builds, one after another in one process), lend also keeps
+    the runs of objects it was given with their values (see runs_against): the next build's lend
+    takes a run that comes again, object for object, whole, and the next build fills this same map
+    (next_map) instead of a new one, so a run found again costs no lookups and no copies. An edit
+    changes a few objects of 40,000: checking a run by identity is one C loop, where looking each
+    object up, or copying it into a new map, cost a Python loop or a dict update of every object.
+    sweep() then drops what the build no longer has. Runs are not pickled: a build in a new
+    process looks objects up one by one.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("objects", "values", "runs", "fresh", "live", "singles", "last_singles")
+
+    def __init__(self, runs: bool = False) -> None:
         self.objects: dict[int, Any] = {}  # two maps with the same keys: no pair made per entry
         self.values: dict[int, V] = {}
+        # with runs on: the last build's runs (id of a run's first object -> (objects, values, ...))
+        # and this build's; the ids this build put in the map (those of runs found again aside);
+        # those of them outside runs, and those the last build put in outside runs
+        self.runs: dict[int, tuple[Any, ...]] | None = {} if runs else None
+        self.fresh: dict[int, tuple[Any, ...]] | None = {} if runs else None
+        self.live: set[int] | None = set() if runs else None
+        self.singles: set[int] = set()
+        self.last_singles: set[int] = set()
 
     def get(self, obj: Any) -> V | None:
         key = id(obj)
@@ -106,14 +158,39 @@ class ByIdentity(Generic[V]):
         key = id(obj)
         self.objects[key] = obj
         self.values[key] = value
+        if self.live is not None:
+            self.live.add(key)
+            self.singles.add(key)
 
     def __len__(self) -> int:
         return len(self.objects)
 
-    def lend(self, objects: Iterable[Any], make: Callable[[Any], V], made: "ByIdentity[V]") -> list[V]:
-        """For each object, its value here or else make(object); each one also put in `made`. One
-        loop that reads the maps itself: it runs over every page of the site on every build, a
-        live edit's included, where a get and a set per object took a third of the page plan."""
+    def lend(self, objects: Sequence[Any], make: Callable[[Any], V], made: "ByIdentity[V]") -> list[V]:
+        """For each object, its value here or else make(object); each one also put in `made`.
+
+        An object may be lent by more than one call of a build (a directory's most named people
+        are on its letter pages too) only when every call would make the same value of it: a run
+        found again keeps the values of the call that made it."""
+        if made.fresh is None or made.live is None:
+            return self.lend_each(objects, make, made)
+        ids = list(map(id, objects))
+        found: list[V] = []
+        for start, end, run in runs_against(objects, ids, self.runs or {}):
+            if run is None:
+                part = tuple(objects[start:end])
+                run = (part, self.lend_each(part, make, made, single=False))
+                made.live.update(ids[start:end])
+            elif made is not self:
+                made.take(ids[start:end], run[0], run[1])
+            made.fresh[ids[start]] = run
+            found += run[1]
+        return found
+
+    def lend_each(self, objects: Iterable[Any], make: Callable[[Any], V], made: "ByIdentity[V]",
+                  single: bool = True) -> list[V]:
+        """lend, one object at a time (`single`: the objects are in no run). One loop that reads the
+        maps itself: it runs over every page of the site on every build, where a get and a set per
+        object took a third of the page plan."""
         objects_here, values_here, made_objects, made_values = self.objects, self.values, made.objects, made.values
         found = []
         for obj in objects:
@@ -121,7 +198,33 @@ class ByIdentity(Generic[V]):
             value = values_here[ident] if objects_here.get(ident) is obj else make(obj)
             made_objects[ident], made_values[ident] = obj, value
             found.append(value)
+        if single and made.live is not None:
+            made.live.update(map(id, objects))
+            made.singles.update(map(id, objects))
         return found
+
+    def take(self, ids: Sequence[int], objects: Iterable[Any], values: Iterable[V]) -> None:
+        """Put these objects (with these ids) and values in the map."""
+        self.objects.update(zip(ids, objects))
+        self.values.update(zip(ids, values))
+
+    def sweep(self) -> None:
+        """With runs on, at the end of a build's plan: forget the objects this build did not lend
+        or set, and keep this build's runs for the next. Only objects of the last build's runs that
+        were not found again, and those it set outside runs, can be gone. (An object lent by two
+        calls, in a run found again and in one not, is forgotten here but kept by its run: the map
+        then makes its value again when it next needs it, the same value.)"""
+        if self.fresh is None or self.live is None or self.runs is None:
+            return
+        gone = set(self.last_singles)
+        fresh = self.fresh
+        for first, run in self.runs.items():
+            if fresh.get(first) is not run:
+                gone.update(map(id, run[0]))
+        for ident in gone - self.live:
+            if ident in self.objects:
+                del self.objects[ident], self.values[ident]
+        self.runs, self.fresh, self.live, self.last_singles, self.singles = fresh, {}, set(), self.singles, set()
 
     def __getstate__(self) -> tuple[list[Any], list[V]]:
         return list(self.objects.values()), list(self.values.values())
@@ -130,6 +233,16 @@ class ByIdentity(Generic[V]):
         objects, values = state
         self.objects = {id(obj): obj for obj in objects}
         self.values = {id(obj): value for obj, value in zip(objects, values)}
+        self.runs = self.fresh = self.live = None
+        self.singles, self.last_singles = set(), set()
+
+
+def next_map(last: ByIdentity[V] | None, runs: bool) -> ByIdentity[V]:
+    """The map a build fills from `last`, the last build's: with runs on, `last` itself when it
+    was made with runs on too (see ByIdentity), else a new map."""
+    if runs and last is not None and last.fresh is not None:
+        return last
+    return ByIdentity(runs)
 
 
 class PlanMemory:
@@ -147,6 +260,8 @@ class PlanMemory:
         self.keys: ByIdentity[tuple[str, str]] = ByIdentity()  # spec -> (what else its key digests, its key)
         self.lines: dict[str, ByIdentity[str]] = {}  # kind of line -> model object -> its line in a listing digest
         self.plan: list[PageSpec] = []
+
+    runs = False  # set by a Builder that builds again and again in one process: lend keeps runs (see ByIdentity)
 
 
 SITEMAP_URLS = 50_000  # the most URLs a sitemap may list (sitemaps.org); a bigger site gets an index of sitemaps
@@ -237,39 +352,67 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
     templates = templates or Templates(theme, config)
     templates.check()
     last = memory.site if memory and memory.site else None
+    runs = memory is not None and memory.runs
     renderer = Renderer(templates.env, site, config, theme, memory.specs if last else None,
-                        last.index.urls if last and last.index else None, memory.lines if last else {})
+                        last.index.urls if last and last.index else None, memory.lines if last else {}, runs)
     common = digest_of(repr(replace(config, site_dir=Path("."))))  # where the site is changes no page
     keys: dict[str, str] = {}
     todo: list[PageSpec] = []
     contexts: dict[str, tuple[str, TemplateInfo]] = {}  # template -> (what else its pages' keys digest, its info)
     known = memory.keys if last else ByIdentity()  # the keys of lent specs, made by the last build
-    made: ByIdentity[tuple[str, str]] = ByIdentity()
+    made: ByIdentity[tuple[str, str]] = next_map(known if last else None, runs)
     plan = renderer.plan()
-    # the loop below runs for every page of the site on every build, live edits included: the
-    # maps are used directly (a lent spec costs a few lookups, no new objects)
-    known_objects, known_values, made_objects, made_values = known.objects, known.values, made.objects, made.values
     earlier = previous.get
-    for spec in plan:
-        found = contexts.get(spec.template)
+
+    def context_of(template: str) -> tuple[str, TemplateInfo]:
+        found = contexts.get(template)
         if found is None:
-            info = templates.info(spec.template)
-            found = contexts[spec.template] = (
-                info.digest + common + (renderer.site_digest if info.uses_site else ""), info)
-        context = found[0]
-        ident = id(spec)
-        lent = known_values[ident] if known_objects.get(ident) is spec else None
-        if lent is None or lent[0] != context:
-            info = found[1]
-            lent = (context, digest_of(info.digest, common, spec.template, spec.digest,
-                                       renderer.site_digest if info.uses_site else ""))
-        made_objects[ident], made_values[ident] = spec, lent
-        key = keys[spec.path] = lent[1]
-        if earlier(spec.path) != key:
-            todo.append(spec)
+            info = templates.info(template)
+            found = contexts[template] = (info.digest + common + (renderer.site_digest if info.uses_site else ""), info)
+        return found
+
+    def key_each(specs: Sequence[PageSpec]) -> None:
+        """Each spec's key, lent by the last build when its context is the same; a changed one is to do.
+        The loop runs for every page of the site on every build: the maps are used directly (a
+        lent spec costs a few lookups, no new objects)."""
+        known_objects, known_values, made_objects, made_values = known.objects, known.values, made.objects, made.values
+        for spec in specs:
+            found = contexts.get(spec.template) or context_of(spec.template)
+            context = found[0]
+            ident = id(spec)
+            lent = known_values[ident] if known_objects.get(ident) is spec else None
+            if lent is None or lent[0] != context:
+                info = found[1]
+                lent = (context, digest_of(info.digest, common, spec.template, spec.digest,
+                                           renderer.site_digest if info.uses_site else ""))
+            made_objects[ident], made_values[ident] = spec, lent
+            key = keys[spec.path] = lent[1]
+            if earlier(spec.path) != key:
+                todo.append(spec)
+
+    if made.fresh is None or made.live is None:
+        key_each(plan)
+    else:  # a run of specs that comes again whole, with its templates' contexts, keeps its keys (see ByIdentity)
+        ids = list(map(id, plan))
+        for start, end, run in runs_against(plan, ids, known.runs or {}):  # (made may be known itself)
+            if run is not None and all(context_of(template)[0] == context for template, context in run[2]) \
+                    and all(map(operator.eq, map(earlier, run[3]), run[4])):  # nor was any left undone
+                keys.update(zip(run[3], run[4]))
+                if made is not known:
+                    made.take(ids[start:end], run[0], run[1])
+            else:
+                part = plan[start:end]
+                key_each(part)
+                made.live.update(ids[start:end])
+                values = [made.values[ident] for ident in ids[start:end]]
+                run = (tuple(part), values, tuple((t, contexts[t][0]) for t in sorted({spec.template for spec in part})),
+                       tuple(spec.path for spec in part), tuple(value[1] for value in values))
+            made.fresh[ids[start]] = run
     static = tuple(static_pages(theme))
     for page in static:
         keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
+    for done in (renderer.made, made, *renderer.lines.values()):
+        done.sweep()  # with runs on, each map is this build's from now on (see ByIdentity)
     if memory is not None:
         memory.site, memory.specs, memory.keys, memory.lines = site, renderer.made, made, renderer.lines
         memory.plan = plan  # keeps every spec alive, so no id in memory.keys is reused by another object
@@ -388,19 +531,22 @@ class Renderer:
 
     def __init__(self, env: jinja2.Environment, site: Site, config: Config, theme: Theme,
                  lent: ByIdentity[PageSpec] | None = None, previous_urls: Mapping[Ref, str] | None = None,
-                 lent_lines: Mapping[str, ByIdentity[str]] | None = None):
+                 lent_lines: Mapping[str, ByIdentity[str]] | None = None, runs: bool = False):
         self.env, self.site, self.config, self.theme = env, site, config, theme
         self.problems: list[Problem] = []
         self.bodies: dict[str, Markup] = {}
         self.lent: ByIdentity[PageSpec] = lent if lent is not None else ByIdentity()  # the last build's (see PlanMemory)
-        self.made: ByIdentity[PageSpec] = ByIdentity()
-        self.entry_keys = {entry.slug: entry_key(entry) for entry in site.releases}
+        self.runs = runs  # the maps this build makes keep runs for the next build (see ByIdentity)
+        self.made: ByIdentity[PageSpec] = next_map(lent, runs)
+        self.lent_lines = lent_lines or {}
+        self.lines: dict[str, ByIdentity[str]] = {}
+        # kept from build to build only in one process (the dev server's): in the cache they would cost more than they save
+        self.entry_keys = dict(zip(map(SLUG_OF, site.releases), self.lines_of(site.releases, entry_key) if runs
+                                   else map(entry_key, site.releases)))
         self.site_digest = digest_of(*self.entry_keys.values())  # changes with any release
         index = site.index or EMPTY_INDEX
         self.named, self.entity_urls = index.named, index.urls
         self.urls_kept = previous_urls is index.urls  # no entity page moved since the last build
-        self.lent_lines = lent_lines or {}
-        self.lines: dict[str, ByIdentity[str]] = {}
         self.links: dict[Ref, tuple[Ref, str]] = {}
 
     def link_to(self, ref: Ref) -> tuple[Ref, str]:
@@ -428,9 +574,13 @@ class Renderer:
             specs.append(PageSpec("search/index.html", "search.html", (), ""))  # Pagefind indexes the written site
         for i, week in enumerate(site.weeks):  # a week's glance compares it with the week before
             before = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
-            specs.append(PageSpec(f"{week.url}index.html", "week.html", (("week", week), ("before", before)),
-                                  digest_of(week.label, link_key(week.previous), link_key(week.next), *self.keys_of(week.releases),
-                                            "before", *self.keys_of(before.releases if before else ()))))
+            lent = self.lent.get(week)
+            if lent is None or lent.values[1][1] is not before:
+                lent = PageSpec(f"{week.url}index.html", "week.html", (("week", week), ("before", before)),
+                                digest_of(week.label, link_key(week.previous), link_key(week.next), *self.keys_of(week.releases),
+                                          "before", *self.keys_of(before.releases if before else ())))
+            self.made[week] = lent
+            specs.append(lent)
         for topic in site.topics:
             if not topic.has_page:
                 continue
@@ -441,8 +591,10 @@ class Renderer:
                 specs.append(self.spec_for(group, lambda g, t=topic: PageSpec(
                     f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
                     digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
-        for entry in site.releases:
-            specs.append(self.release_spec(entry))
+        if self.urls_kept:  # no release page's links moved: a release page changes only with its Entry
+            specs += self.specs_for(site.releases, self.new_release_spec)
+        else:
+            specs += [self.release_spec(entry) for entry in site.releases]
         for directory in site.directories:
             specs += self.directory_specs(directory)
             specs += self.specs_for(directory.entities, lambda e: PageSpec(
@@ -452,7 +604,7 @@ class Renderer:
                             self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
-            *sitemap_specs(tuple(spec.path for spec in specs if spec.path.endswith(".html") and spec.path != "404.html"),
+            *sitemap_specs(tuple(path for path in map(PATH_OF, specs) if path.endswith(".html") and path != "404.html"),
                            sitemap),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
@@ -538,9 +690,9 @@ class Renderer:
 
     def spec_for(self, value: Any, make: Callable[[Any], PageSpec]) -> PageSpec:
         """The spec lent by the last build for this very object, else a new one."""
-        return self.specs_for((value,), make)[0]
+        return self.lent.lend_each((value,), make, self.made)[0]
 
-    def specs_for(self, values: Iterable[Any], make: Callable[[Any], PageSpec]) -> list[PageSpec]:
+    def specs_for(self, values: Sequence[Any], make: Callable[[Any], PageSpec]) -> list[PageSpec]:
         """spec_for of each value (every entity of the site, on every build)."""
         return self.lent.lend(values, make, self.made)
 
@@ -554,11 +706,14 @@ class Renderer:
         if lent is not None and dict(lent.values)["entity_links"] == links:
             self.made[entry] = lent
             return lent
-        spec = PageSpec(f"{entry.url}index.html", "release.html", (("release", entry), ("entity_links", links)),
+        spec = self.made[entry] = self.new_release_spec(entry, links)
+        return spec
+
+    def new_release_spec(self, entry: Entry, links: tuple[tuple[Ref, str], ...] | None = None) -> PageSpec:
+        links = tuple(self.link_to(ref) for ref in self.named[entry.slug]) if links is None else links
+        return PageSpec(f"{entry.url}index.html", "release.html", (("release", entry), ("entity_links", links)),
                         digest_of(self.entry_keys[entry.slug], link_key(entry.previous), link_key(entry.next),
                                   *(url for _, url in links)))
-        self.made[entry] = spec
-        return spec
 
     def entity_digest(self, entity: Entity) -> str:
         """Everything an entity page shows: the releases of its recent weeks, the counts of the
@@ -595,12 +750,19 @@ class Renderer:
 
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
         """A model object's line in a listing digest, lent by the last build for this very object."""
-        return self.lines_of((value,), make)[0]
+        lent = self.lent_lines.get(make.__name__) or ByIdentity()
+        return lent.lend_each((value,), make, self.lines_made(make.__name__, lent))[0]
 
-    def lines_of(self, values: Iterable[Any], make: Callable[[Any], str]) -> list[str]:
+    def lines_of(self, values: Sequence[Any], make: Callable[[Any], str]) -> list[str]:
         """line() of each value (the sitemap's 10,000 releases, on every build)."""
         lent = self.lent_lines.get(make.__name__) or ByIdentity()
-        return lent.lend(values, make, self.lines.setdefault(make.__name__, ByIdentity()))
+        return lent.lend(values, make, self.lines_made(make.__name__, lent))
+
+    def lines_made(self, kind: str, lent: ByIdentity[str]) -> ByIdentity[str]:
+        made = self.lines.get(kind)
+        if made is None:
+            made = self.lines[kind] = next_map(lent, self.runs)
+        return made
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
@@ -658,6 +820,8 @@ def sitemap_specs(paths: tuple[str, ...], digest: str) -> list[PageSpec]:
 def alternate_specs(specs: list[PageSpec], outputs: tuple[tuple[str, tuple[str, ...]], ...]) -> list[PageSpec]:
     """The theme's alternate outputs: weeks/2024-w44/index.html from week.html also gives index.txt from week.txt."""
     extras = dict(outputs)
+    if not extras:
+        return []
     return [replace(spec, path=PurePosixPath(spec.path).with_suffix(PurePosixPath(extra).suffix).as_posix(),
                     template=extra, source=spec.template)
             for spec in specs for extra in extras.get(spec.template, ())]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import render
 from generator.build import Builder, build
 from generator.config import load_config
 from tests.conftest import ROOT, SAMPLE
@@ -101,12 +102,16 @@ CHANGES = [edit_release, add_release, rename_release, delete_release, atomic_sav
            rename_a_person_page, change_template, change_macro, change_css, change_config]
 
 
-@pytest.mark.parametrize("mode", ["dev-server", "cli", "cli-new-process"])
-def test_every_change_gives_the_full_build(site, tmp_path, mode):
-    """dev-server: one Builder updating output/ in place; cli: one Builder swapping or patching
-    output/; cli-new-process: a new Builder for each build, starting from the cache on disk (its
-    Corpus, Site and page plan), as `briefing build` does."""
-    builder = Builder(site / "output", in_place=mode == "dev-server")
+@pytest.mark.parametrize("mode", ["dev-server", "dev-server-short-runs", "cli", "cli-new-process"])
+def test_every_change_gives_the_full_build(site, tmp_path, mode, monkeypatch):
+    """dev-server: one Builder updating output/ in place; dev-server-short-runs: the same with runs
+    of two objects (see render.ByIdentity), so that a change falls among runs found again, as on a
+    site of thousands of pages; cli: one Builder swapping or patching output/; cli-new-process: a
+    new Builder for each build, starting from the cache on disk (its Corpus, Site and page plan),
+    as `briefing build` does."""
+    if mode == "dev-server-short-runs":
+        monkeypatch.setattr(render, "RUN_SIZE", 2)
+    builder = Builder(site / "output", in_place=mode.startswith("dev-server"))
     builder.build(load_config(site))
     for change in CHANGES:
         change(site)
@@ -385,3 +390,50 @@ def test_a_new_build_annotates_the_edited_release_in_another_process_while_its_c
     report = Builder(site / "output").build(load_config(site))
     assert len(report.ingest.written) == 1 and here == ["2024-10-30-whitehouse-2.txt"]
     assert tree(site / "output") == full_build(site, tmp_path)
+
+
+class Thing:
+    def __init__(self, n: int):
+        self.n = n
+
+
+def test_a_map_with_runs_takes_unchanged_runs_whole_and_forgets_what_is_gone(monkeypatch):
+    """The dev server's maps (render.ByIdentity with runs): a later build finds the runs around an
+    edit again, object for object, makes values only for new objects, and drops the replaced one."""
+    monkeypatch.setattr(render, "RUN_SIZE", 2)
+    made_for: list[int] = []
+
+    def make(thing: Thing) -> int:
+        made_for.append(thing.n)
+        return thing.n * 10
+
+    things = [Thing(n) for n in range(8)]
+    first = render.next_map(None, runs=True)
+    assert render.ByIdentity().lend(things, make, first) == [n * 10 for n in range(8)]
+    first.sweep()
+    runs_before = dict(first.runs)
+    assert len(runs_before) == 4  # 0-1, 2-3, 4-5, 6-7
+
+    gone, made_for[:] = things[5], []
+    things[5] = Thing(99)
+    again = render.next_map(first, runs=True)
+    assert again is first  # filled in place: a run found again is not copied
+    assert first.lend(things, make, again) == [0, 10, 20, 30, 40, 990, 60, 70]
+    again.sweep()
+    assert made_for == [99]
+    kept = [run for first_id, run in again.runs.items() if runs_before.get(first_id) is run]
+    assert [thing.n for run in kept for thing in run[0]] == [0, 1, 2, 3, 6, 7]
+    assert again.get(gone) is None and again.get(things[4]) == 40 and again.get(things[5]) == 990
+    assert len(again) == 8
+
+
+def test_maps_without_runs_are_new_each_build_and_pickle_without_runs():
+    import pickle
+
+    things = [Thing(n) for n in range(3)]
+    last = render.next_map(None, runs=True)
+    render.ByIdentity().lend(things, lambda t: t.n, last)
+    assert render.next_map(last, runs=False) is not last
+    loaded_things, loaded = pickle.loads(pickle.dumps((things, last)))
+    assert loaded.runs is None and loaded.get(loaded_things[2]) == 2
+    assert render.next_map(loaded, runs=True) is not loaded  # a loaded map has no runs to find again
