@@ -124,3 +124,19 @@ def test_topic_page_draws_the_chart_with_a_text_alternative(tmp_path):
     counts = [int(n) for n in re.findall(r"<td>Week \d+, 2024</td><td>(\d+)</td>", table)]
     assert len(counts) == 9 and sum(counts) == 5
     assert '<desc id="timeline-desc">1 release in Week 36, 2024.</desc>' in pages["topics/sanctions/index.html"]
+
+
+def test_an_entity_page_draws_its_chart_only_when_its_releases_span_more_than_one_week(tmp_path):
+    from dataclasses import replace
+
+    from generator.records import Person
+    often, once = (Person("Jane Roe", "Spokesperson"),), (Person("John Doe", "Ambassador"),)
+    documents = [replace(doc("a", D(2024, 9, 2)), people=often + once), replace(doc("b", D(2024, 9, 3)), people=once),
+                 replace(doc("c", D(2024, 9, 20)), people=often)]
+    cfg = Config(site_dir=tmp_path, title="T", base_url="https://example.org/", taxonomy=(Topic("middle-east", "Middle East"),))
+    pages = {p.path: p.content.decode() for p in render_site(build_site(documents, cfg), cfg, resolve_theme(cfg))}
+    jane, john = pages["people/jane-roe/index.html"], pages["people/john-doe/index.html"]
+    assert '<desc id="mentions-desc">2 releases from Week 36, 2024 to Week 38, 2024' in jane
+    assert "Named in 2 releases in 2 weeks" in jane
+    assert "<svg" not in john and "timeline-chart" not in john  # one week, one bar: nothing the meta line does not say
+    assert "Named in 2 releases in 1 week" in john
