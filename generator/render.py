@@ -392,7 +392,8 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
 
     if made.fresh is None or made.live is None:
         key_each(plan)
-    else:  # a run of specs that comes again whole, with its templates' contexts, keeps its keys (see ByIdentity)
+    else:  # a run of specs that comes again whole, with its templates' contexts, keeps its keys (see ByIdentity);
+        # a run here is (specs, their (context, key) values, (template, context) of its templates, paths, keys)
         ids = list(map(id, plan))
         for start, end, run in runs_against(plan, ids, known.runs or {}):  # (made may be known itself)
             if run is not None and all(context_of(template)[0] == context for template, context in run[2]) \
@@ -750,19 +751,21 @@ class Renderer:
 
     def line(self, value: Any, make: Callable[[Any], str]) -> str:
         """A model object's line in a listing digest, lent by the last build for this very object."""
-        lent = self.lent_lines.get(make.__name__) or ByIdentity()
-        return lent.lend_each((value,), make, self.lines_made(make.__name__, lent))[0]
+        lent, made = self.line_maps(make.__name__)
+        return lent.lend_each((value,), make, made)[0]
 
     def lines_of(self, values: Sequence[Any], make: Callable[[Any], str]) -> list[str]:
         """line() of each value (the sitemap's 10,000 releases, on every build)."""
-        lent = self.lent_lines.get(make.__name__) or ByIdentity()
-        return lent.lend(values, make, self.lines_made(make.__name__, lent))
+        lent, made = self.line_maps(make.__name__)
+        return lent.lend(values, make, made)
 
-    def lines_made(self, kind: str, lent: ByIdentity[str]) -> ByIdentity[str]:
+    def line_maps(self, kind: str) -> tuple[ByIdentity[str], ByIdentity[str]]:
+        """The last build's lines of this kind, and this build's (see next_map)."""
+        lent = self.lent_lines.get(kind) or ByIdentity()
         made = self.lines.get(kind)
         if made is None:
             made = self.lines[kind] = next_map(lent, self.runs)
-        return made
+        return lent, made
 
     def keys_of(self, entries: tuple[Entry, ...]) -> list[str]:
         return [self.entry_keys[entry.slug] for entry in entries]
