@@ -173,18 +173,26 @@ class ByIdentity(Generic[V]):
         found again keeps the values of the call that made it."""
         if made.fresh is None or made.live is None:
             return self.lend_each(objects, make, made)
-        ids = list(map(id, objects))
         found: list[V] = []
+        for run in self.reuse(objects, made, lambda part: (part, self.lend_each(part, make, made, single=False))):
+            found += run[1]
+        return found
+
+    def reuse(self, objects: Sequence[Any], made: "ByIdentity[V]", new_run: Callable[[tuple[Any, ...]], tuple[Any, ...]],
+              still_good: Callable[[tuple[Any, ...]], bool] = lambda run: True) -> Iterator[tuple[Any, ...]]:
+        """The runs of `objects`, in order, for a `made` with runs on: a run of this map that comes
+        again (and is still_good) is taken whole into `made`; the objects between become new runs,
+        (objects, values, ...) = new_run(objects), which puts their values in `made` itself."""
+        assert made.fresh is not None and made.live is not None
+        ids = list(map(id, objects))
         for start, end, run in runs_against(objects, ids, self.runs or {}):
-            if run is None:
-                part = tuple(objects[start:end])
-                run = (part, self.lend_each(part, make, made, single=False))
+            if run is None or not still_good(run):
+                run = new_run(tuple(objects[start:end]))
                 made.live.update(ids[start:end])
             elif made is not self:
                 made.take(ids[start:end], run[0], run[1])
             made.fresh[ids[start]] = run
-            found += run[1]
-        return found
+            yield run
 
     def lend_each(self, objects: Iterable[Any], make: Callable[[Any], V], made: "ByIdentity[V]",
                   single: bool = True) -> list[V]:
@@ -390,25 +398,23 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
             if earlier(spec.path) != key:
                 todo.append(spec)
 
+    def key_run(specs: tuple[PageSpec, ...]) -> tuple[Any, ...]:
+        """A run of page keys: (specs, their (context, key) values, (template, context) of its templates, paths, keys)."""
+        key_each(specs)
+        values = [made.values[id(spec)] for spec in specs]
+        return (specs, values, tuple((t, contexts[t][0]) for t in sorted({spec.template for spec in specs})),
+                tuple(spec.path for spec in specs), tuple(value[1] for value in values))
+
+    def still_good(run: tuple[Any, ...]) -> bool:
+        """The run's templates have the same contexts, and none of its pages was left undone."""
+        return all(context_of(template)[0] == context for template, context in run[2]) \
+            and all(map(operator.eq, map(earlier, run[3]), run[4]))
+
     if made.fresh is None or made.live is None:
         key_each(plan)
-    else:  # a run of specs that comes again whole, with its templates' contexts, keeps its keys (see ByIdentity);
-        # a run here is (specs, their (context, key) values, (template, context) of its templates, paths, keys)
-        ids = list(map(id, plan))
-        for start, end, run in runs_against(plan, ids, known.runs or {}):  # (made may be known itself)
-            if run is not None and all(context_of(template)[0] == context for template, context in run[2]) \
-                    and all(map(operator.eq, map(earlier, run[3]), run[4])):  # nor was any left undone
-                keys.update(zip(run[3], run[4]))
-                if made is not known:
-                    made.take(ids[start:end], run[0], run[1])
-            else:
-                part = plan[start:end]
-                key_each(part)
-                made.live.update(ids[start:end])
-                values = [made.values[ident] for ident in ids[start:end]]
-                run = (tuple(part), values, tuple((t, contexts[t][0]) for t in sorted({spec.template for spec in part})),
-                       tuple(spec.path for spec in part), tuple(value[1] for value in values))
-            made.fresh[ids[start]] = run
+    else:  # a run of specs that comes again whole, with its templates' contexts, keeps its keys (see ByIdentity)
+        for run in known.reuse(plan, made, key_run, still_good):
+            keys.update(zip(run[3], run[4]))  # (a new run's keys are in already: no change)
     static = tuple(static_pages(theme))
     for page in static:
         keys.setdefault(page.path, hashlib.sha1(page.content).hexdigest())
