@@ -664,7 +664,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
                              for entity in entities.values()))
     recounted = frozenset(ref for ref in touched if len(members.get(ref, ())) != len(old.members.get(ref, ())))
     return EntityIndex(current, named, speakers, members, roles, urls, entities, order,
-                       frozenset(touched), dated, recounted)
+                       remade=frozenset(touched), recounted=recounted, dated=dated)
 
 
 def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:
