@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import heapq
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -233,10 +234,13 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
     after a one-release edit makes few new objects. The result is the same without it.
     """
     taxonomy = {topic.slug: topic for topic in config.taxonomy}
-    ordered = sort_newest_first(documents)
-    entries = link_releases(ordered, taxonomy, {id(e.document): e for e in previous.releases} if previous else {})
+    before = previous.releases if previous else ()
+    ordered = newest_first(documents, before)
+    entries = patch_releases(ordered, taxonomy, before) if len(before) == len(ordered) else None
+    if entries is None:
+        entries = link_releases(ordered, taxonomy, {id(e.document): e for e in before})
     weeks = build_weeks(entries, config.taxonomy, {w.label: w for w in previous.weeks} if previous else {})
-    index = build_entities(entries, config, previous.index if previous else None)
+    index = build_entities(entries, config, previous.index if previous else None, before)
     if previous is not None and index is previous.index:
         people, countries, orgs = previous.people, previous.countries, previous.orgs
         directories = previous.directories
@@ -255,7 +259,7 @@ def build_site(documents: Sequence[Document], config: Config, previous: Site | N
         releases=entries,
         weeks=weeks,
         topics=build_topics(entries, config.taxonomy, {t.topic.slug: t for t in previous.topics} if previous else {}),
-        updated=max((e.document.distributed_at for e in entries), default=None),
+        updated=max(map(DISTRIBUTED_AT, entries), default=None),
         people=people,
         countries=countries,
         orgs=orgs,
@@ -283,7 +287,8 @@ def positions(order: tuple[Ref, ...]) -> dict[Ref, int]:
     """ref -> its place in `order`, made once per order (orders are kept from build to build)."""
     cached = _POSITIONS.get(id(order))
     if cached is None or cached[0] is not order:
-        _POSITIONS.clear()  # only the newest order is asked for again
+        if len(_POSITIONS) >= len(ENTITY_KINDS):
+            _POSITIONS.clear()  # only the newest order of each kind is asked for again
         cached = _POSITIONS[id(order)] = (order, {ref: i for i, ref in enumerate(order)})
     return cached[1]
 
@@ -301,6 +306,54 @@ def sort_newest_first(documents: Iterable[Document]) -> list[Document]:
     return sorted(documents, key=sort_key, reverse=True)
 
 
+PATCH_MOST = 64  # documents changed since the last build up to which its order and links are patched, not made again
+DOCUMENT_OF = operator.attrgetter("document")
+DISTRIBUTED_AT = operator.attrgetter("document.distributed_at")
+
+
+def newest_first(documents: Sequence[Document], before: tuple[Entry, ...]) -> list[Document]:
+    """sort_newest_first; after an edit, the last build's order (`before`) with the few changed
+    documents taken out and put back in their places. Sort keys are unique (slugs are), so both
+    give the same list; the patch costs a few C passes where the sort called sort_key 10,000 times."""
+    if not before:
+        return sort_newest_first(documents)
+    old = list(map(DOCUMENT_OF, before))
+    old_ids, new_ids = set(map(id, old)), set(map(id, documents))
+    gone, came = old_ids - new_ids, new_ids - old_ids
+    if len(gone) + len(came) > PATCH_MOST or len(new_ids) != len(documents):
+        return sort_newest_first(documents)
+    ordered = list(itertools.compress(old, map(operator.not_, map(gone.__contains__, map(id, old))))) if gone else old
+    for document in documents if came else ():
+        if id(document) in came:
+            key = sort_key(document)
+            low, high = 0, len(ordered)
+            while low < high:
+                middle = (low + high) // 2
+                if sort_key(ordered[middle]) > key:
+                    low = middle + 1
+                else:
+                    high = middle
+            ordered.insert(low, document)
+    return ordered
+
+
+def patch_releases(ordered: list[Document], taxonomy: dict[str, Topic], before: tuple[Entry, ...]) -> tuple[Entry, ...] | None:
+    """link_releases after an edit that moved no release: `before`, the last build's entries of as
+    many documents in the same order, with only the changed documents and their neighbours looked
+    at again (the others have the same document and the same neighbours, so the same links).
+    None when more than a few documents changed places."""
+    changed = list(itertools.compress(range(len(ordered)), map(operator.is_not, ordered, map(DOCUMENT_OF, before))))
+    if not changed:
+        return before
+    if len(changed) > PATCH_MOST:
+        return None
+    entries = list(before)
+    again = sorted({i + step for i in changed for step in (-1, 0, 1)} & set(range(len(ordered))))
+    for i, made in zip(again, link_releases(ordered, taxonomy, {id(before[i].document): before[i] for i in again}, again)):
+        entries[i] = made
+    return tuple(entries)
+
+
 def week_of(document: Document) -> str:
     """The ISO week of the release date; the date is the source of truth, not the stored label."""
     return iso_week(document.date)
@@ -310,11 +363,13 @@ def week_slug(label: str) -> str:
     return label.lower()
 
 
-def link_releases(ordered: list[Document], taxonomy: dict[str, Topic], reuse: dict[int, Entry]) -> tuple[Entry, ...]:
-    """Entries with previous (older) and next (newer) links, newest first."""
+def link_releases(ordered: list[Document], taxonomy: dict[str, Topic], reuse: dict[int, Entry],
+                  only: Iterable[int] | None = None) -> tuple[Entry, ...]:
+    """Entries with previous (older) and next (newer) links, newest first (`only`: the entries at these places)."""
     entries = []
     last = len(ordered) - 1
-    for i, doc in enumerate(ordered):
+    for i in range(len(ordered)) if only is None else only:
+        doc = ordered[i]
         older = ordered[i + 1] if i < last else None
         newer = ordered[i - 1] if i > 0 else None
         old = reuse.get(id(doc))
@@ -578,12 +633,18 @@ def named_beside(ref: Ref, releases: Iterable[Entry], named: Mapping[str, tuple[
     return counts
 
 
-def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityIndex | None) -> EntityIndex:
-    """Every person, country and organisation named; only what the changed releases touch is redone."""
+def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityIndex | None,
+                   before: tuple[Entry, ...] = ()) -> EntityIndex:
+    """Every person, country and organisation named; only what the changed releases touch is redone.
+    `before`: the entries `previous` was made from, in their order."""
     old = previous or EMPTY_INDEX
-    current = {entry.slug: entry for entry in entries}
-    removed = [entry for slug, entry in old.entries.items() if current.get(slug) is not entry]
-    added = [entry for slug, entry in current.items() if old.entries.get(slug) is not entry]
+    found = changed_entries(entries, old, before)
+    if found is None:
+        current = {entry.slug: entry for entry in entries}
+        removed = [entry for slug, entry in old.entries.items() if current.get(slug) is not entry]
+        added = [entry for slug, entry in current.items() if old.entries.get(slug) is not entry]
+    else:
+        current, removed, added = found
     if not removed and not added:
         return old
     named, speakers = dict(old.named), dict(old.speakers)
@@ -635,7 +696,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
                 seen.update(more)
                 found = {role: n for role, n in seen.items() if n > 0}
                 roles[ref] = share(shared, found, ("roles", *found.items()))
-    same_keys = members.keys() == old.members.keys()
+    same_keys = all((ref in members) == (ref in old.members) for ref in touched)  # members changed only there
     urls: Mapping[Ref, str] = old.urls if same_keys else entity_urls(members)
     moved = set() if urls is old.urls else {ref for ref, url in urls.items() if old.urls.get(ref) != url}
     if moved:  # an entity listing a moved one among its related entities shows the new URL
@@ -665,6 +726,24 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
     recounted = frozenset(ref for ref in touched if len(members.get(ref, ())) != len(old.members.get(ref, ())))
     return EntityIndex(current, named, speakers, members, roles, urls, entities, order,
                        remade=frozenset(touched), recounted=recounted, dated=dated)
+
+
+def changed_entries(entries: tuple[Entry, ...], old: EntityIndex, before: tuple[Entry, ...]) \
+        -> tuple[dict[str, Entry], list[Entry], list[Entry]] | None:
+    """(slug -> entry, the old entries replaced, the new ones), as build_entities finds them, when
+    `entries` differ from `before` in a few places, each keeping its slug: the places are found by
+    identity in C, where the whole comparison was three Python passes over every release. None
+    when it does not apply."""
+    if not before or len(before) != len(entries) or len(before) != len(old.entries):
+        return None
+    changed = list(itertools.compress(range(len(entries)), map(operator.is_not, entries, before)))
+    if len(changed) > PATCH_MOST or any(entries[i].slug != before[i].slug or old.entries.get(before[i].slug) is not before[i]
+                                        for i in changed):
+        return None
+    current = dict(old.entries)  # made in the entries' order, and each slug keeps its place
+    for i in changed:
+        current[entries[i].slug] = entries[i]
+    return current, [before[i] for i in changed], [entries[i] for i in changed]
 
 
 def entity_urls(members: Mapping[Ref, object]) -> dict[Ref, str]:

@@ -43,6 +43,9 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 V = TypeVar("V")
 PATH_OF = operator.attrgetter("path")
 SLUG_OF = operator.attrgetter("slug")
+IS_HTML = operator.methodcaller("endswith", ".html")  # tests run over every path of the site in C
+NOT_404 = functools.partial(operator.ne, "404.html")
+IS_STATIC = operator.methodcaller("startswith", "static/")
 
 
 @record
@@ -425,7 +428,7 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
         memory.plan = plan  # keeps every spec alive, so no id in memory.keys is reused by another object
     rendered = {spec.path for spec in todo}
     # in the plan's order, which the site fixes: sorting 40,000 paths on every build would cost more than the rest
-    kept = tuple(path for path in keys if path not in rendered and not path.startswith("static/"))
+    kept = tuple(itertools.filterfalse(IS_STATIC, itertools.filterfalse(rendered.__contains__, keys)))  # C loops
     return RenderPlan(tuple(keys.items()), kept, tuple(todo), static, renderer)
 
 
@@ -594,10 +597,9 @@ class Renderer:
             specs.append(self.spec_for(topic, lambda t: PageSpec(
                 f"{t.url}index.html", "topic.html", (("topic", t),),
                 digest_of(t.topic.slug, *(g.label for g in t.weeks), *self.keys_of(t.releases)))))
-            for group in topic.weeks:
-                specs.append(self.spec_for(group, lambda g, t=topic: PageSpec(
-                    f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
-                    digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases)))))
+            specs += self.specs_for(topic.weeks, lambda g, t=topic: PageSpec(
+                f"{g.page_url}index.html", "topic_week.html", (("topic", t), ("group", g)),
+                digest_of(t.topic.slug, g.label, link_key(g.previous), link_key(g.next), *self.keys_of(g.releases))))
         if self.urls_kept:  # no release page's links moved: a release page changes only with its Entry
             specs += self.specs_for(site.releases, self.new_release_spec)
         else:
@@ -611,8 +613,7 @@ class Renderer:
                             self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
-            *sitemap_specs(tuple(path for path in map(PATH_OF, specs) if path.endswith(".html") and path != "404.html"),
-                           sitemap),
+            *sitemap_specs(tuple(filter(NOT_404, filter(IS_HTML, map(PATH_OF, specs)))), sitemap),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs + alternate_specs(specs, self.theme.outputs)

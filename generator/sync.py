@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from generator.parallel import can_fork, cores, end_child, fork_child, map_items
 from generator.records import Document, Release, Topic, record
 
 Key = tuple[str, str]  # (source_file, source_item): which release an annotated file was made from
+SOURCE_KEY = operator.attrgetter("source_sha256", "source_item")  # a document's release bytes (and item)
 BASE_DIR = ("content", ".briefing", "base")  # below the site: the base of each annotated file
 PREPARE_CHUNK = 1000  # releases annotated per core at a time (their texts are written before the next)
 
@@ -493,10 +495,12 @@ def tidy_bases(corpus: Corpus, config: Config) -> None:
 
 def index_by_source(corpus: Corpus, problems: list[Problem]) -> dict[Key, AnnotatedFile]:
     """(source_file, source_item) -> the annotated file made from it."""
-    index: dict[Key, AnnotatedFile] = {}
-    for rel, file in sorted(corpus.annotated.items()):
-        if not file.source[0]:
-            continue
+    files = [(rel, file) for rel, file in sorted(corpus.annotated.items()) if file.source[0]]
+    index = {file.source: file for _, file in files}
+    if len(index) == len(files):  # no release annotated twice: the loop below would give the same
+        return index
+    index = {}
+    for rel, file in files:
         if file.source in index:
             problems.append(Problem(f"content/annotated/{rel}", 0, "source_file",
                                     f"'{file.source[0]}' is also annotated in content/annotated/{index[file.source].rel}; delete one of them"))
@@ -562,8 +566,9 @@ def remove_orphans(corpus: Corpus, config: Config, by_source: dict[Key, Annotate
                    kept: list[str]) -> list[str]:
     """Delete annotated files whose release is gone, unless a person edited them."""
     removed = []
-    for key, old in sorted(by_source.items()):
-        if key in seen or old.rel not in corpus.annotated:
+    for key in sorted(by_source.keys() - seen):
+        old = by_source[key]
+        if old.rel not in corpus.annotated:
             continue
         if old.edited:
             kept.append(f"content/annotated/{old.rel}")
@@ -596,6 +601,9 @@ def documents_of(corpus: Corpus) -> tuple[list[Document], list[Problem]]:
 
 def drop_duplicates(documents: list[Document]) -> tuple[list[Document], list[Problem]]:
     """Two release files with the same bytes are built once: the file whose name sorts first."""
+    keys = [key for key in map(SOURCE_KEY, documents) if key[0]]
+    if len(set(keys)) == len(keys):  # no two with the same bytes (the common case: one C pass, no sort)
+        return documents, []
     first: dict[Key, str] = {}
     for document in sorted(documents, key=lambda d: (d.source_file, d.path)):
         if document.source_sha256:
@@ -615,5 +623,11 @@ def drop_duplicates(documents: list[Document]) -> tuple[list[Document], list[Pro
 
 def warnings_of(corpus: Corpus, today: dt.date) -> tuple[Problem, ...]:
     """What the release files are warned about: not UTF-8, dated after today. --strict fails on them."""
-    return tuple(sorted(warning for source_file, notes in corpus.release_notes.items()
-                        for warning in notes.encoding + future_dates(notes, f"content/releases/{source_file}", today)))
+    found: list[Problem] = []
+    for source_file, notes in corpus.release_notes.items():  # every release file, on every build: nothing made for most
+        found += notes.encoding
+        for day, _, _ in notes.dates:
+            if day > today:
+                found += future_dates(notes, f"content/releases/{source_file}", today)
+                break
+    return tuple(sorted(found))
