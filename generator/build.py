@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import os
 import pickle
 from dataclasses import dataclass, field, replace
@@ -167,14 +168,14 @@ class Builder:
             previous = trusted_keys(state, output, trust=self.in_place and self.built)
             self.memory.runs = self.in_place  # builds follow one another in this process: runs pay (see ByIdentity)
             plan = plan_changes(site, config, theme, previous, templates, self.memory)
-        paths = [path for path, _ in plan.keys]
+        paths = plan.keys  # every page's path (the plan's keys, in its order)
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
         line = "" if tool else f"search: off ({search.reason})"
         if self.in_place and output.is_dir():
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
-            removed = sorted(set(previous) - set(paths))
+            removed = sorted(itertools.filterfalse(paths.__contains__, previous))
             written = patch_output(rendering(plan), output, removed)  # every page made before any is renamed in
-            state.output, state.page_keys = str(output), dict(plan.keys)
+            state.output, state.page_keys = str(output), plan.keys
             if tool is None:
                 remove_index(output)
                 state.index_key = ""
@@ -188,7 +189,7 @@ class Builder:
                     line = "search: index from the last full build (briefing build brings it up to date)"
             return len(plan.todo), written, line, len(plan.keys)
         key = index_key(paths, tool) if tool else ""
-        if previous and key == known and not plan.todo and set(previous) == set(paths) \
+        if previous and key == known and not plan.todo and previous.keys() == paths.keys() \
                 and all(same_bytes(output / page.path, page.content) for page in plan.static):
             written = WriteReport(0, len(plan.keys), 0)  # output/ is already exactly this site
         else:
@@ -199,18 +200,18 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
-            removed = sorted(set(previous) - set(paths)) if previous else []
+            removed = sorted(itertools.filterfalse(paths.__contains__, previous)) if previous else []
             patch = bool(previous) and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT
             with self.changing_output(config):
                 if patch:  # few files change: no copy of a 40,000-file site
                     written = patch_output(rendering(plan), output, removed)
                     written = replace(written, unchanged=len(plan.keys) - written.written)  # every other file stands
                 else:
-                    written = write_output(rendering(plan), output, plan.kept, finish if tool else None)
+                    written = write_output(rendering(plan), output, plan.kept(), finish if tool else None)
             if patch and tool and (key != known or any(map(is_indexed, (*written.changed, *removed)))):
                 made.append(index_in_place(output, tool).line(len(site.releases)))
             state.index_key, line = key, made[0] if made else line
-        state.output, state.page_keys = str(output), dict(plan.keys)
+        state.output, state.page_keys = str(output), plan.keys
         return len(plan.todo), written, line, len(plan.keys)
 
     @contextlib.contextmanager

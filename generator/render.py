@@ -43,9 +43,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 V = TypeVar("V")
 PATH_OF = operator.attrgetter("path")
 SLUG_OF = operator.attrgetter("slug")
-IS_HTML = operator.methodcaller("endswith", ".html")  # tests run over every path of the site in C
-NOT_404 = functools.partial(operator.ne, "404.html")
-IS_STATIC = operator.methodcaller("startswith", "static/")
+IS_STATIC = operator.methodcaller("startswith", "static/")  # a test run over every path of the site in C
 
 
 @record
@@ -321,7 +319,7 @@ def render_changes(site: Site, config: Config, theme: Theme, previous: Mapping[s
     plan = plan_changes(site, config, theme, previous, templates, memory)
     pages = [*plan.static, *plan.render(plan.todo)]
     plan.raise_problems()
-    return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), plan.keys, plan.kept)
+    return RenderResult(tuple(sorted(pages, key=lambda page: page.path)), tuple(plan.keys.items()), plan.kept())
 
 
 @record
@@ -329,11 +327,17 @@ class RenderPlan:
     """What a build must render: the pages whose key changed (`todo`), with the renderer that
     makes them, one at a time (a site of 40,000 pages is never held in memory at once)."""
 
-    keys: tuple[tuple[str, str], ...]  # (path, key) of every page of the site, in the plan's order
-    kept: tuple[str, ...]  # pages whose key did not change: the previous bytes stand
+    keys: dict[str, str]  # path -> key of every page of the site, in the plan's order (never changed once made)
     todo: tuple[PageSpec, ...]  # pages to render, in the plan's order
     static: tuple[Page, ...]  # the theme's static files, always read
     renderer: "Renderer"
+
+    def kept(self) -> tuple[str, ...]:
+        """The pages whose key did not change (the previous bytes stand), static files aside, in
+        the plan's order, which the site fixes: sorting 40,000 paths would cost more than the rest.
+        Asked for only by a build that writes a new output/ (the dev server's edits do not)."""
+        rendered = {spec.path for spec in self.todo}
+        return tuple(itertools.filterfalse(IS_STATIC, itertools.filterfalse(rendered.__contains__, self.keys)))  # C loops
 
     def render(self, specs: Iterable[PageSpec]) -> Iterator[Page]:
         """The pages of these specs; a page whose template fails is left out and its problem
@@ -426,10 +430,7 @@ def plan_changes(site: Site, config: Config, theme: Theme, previous: Mapping[str
     if memory is not None:
         memory.site, memory.specs, memory.keys, memory.lines = site, renderer.made, made, renderer.lines
         memory.plan = plan  # keeps every spec alive, so no id in memory.keys is reused by another object
-    rendered = {spec.path for spec in todo}
-    # in the plan's order, which the site fixes: sorting 40,000 paths on every build would cost more than the rest
-    kept = tuple(itertools.filterfalse(IS_STATIC, itertools.filterfalse(rendered.__contains__, keys)))  # C loops
-    return RenderPlan(tuple(keys.items()), kept, tuple(todo), static, renderer)
+    return RenderPlan(keys, tuple(todo), static, renderer)
 
 
 def highlights_of(entry: Entry, links: Mapping[Ref, str], url: Callable[[str], str]) -> tuple[Highlight, ...]:
@@ -582,6 +583,7 @@ class Renderer:
         ]
         if self.config.search and any((folder / "search.html").is_file() for folder in self.theme.template_dirs):
             specs.append(PageSpec("search/index.html", "search.html", (), ""))  # Pagefind indexes the written site
+        fixed = len(specs)  # the pages after these are all .../index.html pages: the sitemap lists them
         for i, week in enumerate(site.weeks):  # a week's glance compares it with the week before
             before = site.weeks[i + 1] if i + 1 < len(site.weeks) else None
             lent = self.lent.get(week)
@@ -613,7 +615,7 @@ class Renderer:
                             self.line((site.index or EMPTY_INDEX).dated, dated_digest))
         specs += [  # what feeds and the sitemap list comes in as values, not through `site`
             *self.feed_specs(),
-            *sitemap_specs(tuple(filter(NOT_404, filter(IS_HTML, map(PATH_OF, specs)))), sitemap),
+            *sitemap_specs((*(spec for spec in specs[:fixed] if spec.path != "404.html"), *specs[fixed:]), sitemap),
             PageSpec("robots.txt", "robots.txt", (), "", published=True),
         ]
         return specs + alternate_specs(specs, self.theme.outputs)
@@ -661,9 +663,9 @@ class Renderer:
         elif isinstance(values.get("feed"), Feed):
             values["entries"] = self.feed_entries(values)
         elif kind == "sitemap.xml":
-            values["urls"] = self.sitemap_urls(values.pop("paths"))
+            values["urls"] = self.sitemap_urls(list(map(PATH_OF, values.pop("pages"))))
         elif kind == "sitemap_index.xml":
-            values["sitemaps"] = self.sitemap_index(values.pop("parts"))
+            values["sitemaps"] = self.sitemap_index(tuple((name, list(map(PATH_OF, part))) for name, part in values.pop("parts")))
         if spec.published:
             url: Callable[[str], str] = lambda target: self.config.base_url + target
         else:
@@ -810,20 +812,22 @@ class Renderer:
         return lastmod
 
 
-def sitemap_specs(paths: tuple[str, ...], digest: str) -> list[PageSpec]:
-    """The sitemap of these page paths: sitemap.xml, or, past SITEMAP_URLS pages, sitemap1.xml,
+def sitemap_specs(pages: tuple[PageSpec, ...], digest: str) -> list[PageSpec]:
+    """The sitemap of these pages: sitemap.xml, or, past SITEMAP_URLS pages, sitemap1.xml,
     sitemap2.xml, ... of like size (at the site's root: a sitemap may list only URLs below its
     own folder) and sitemap.xml as their index. `digest`: what decides the pages and their dates.
 
-    A part takes a run of the pages in the plan's order; each part lists its run sorted."""
-    if len(paths) <= SITEMAP_URLS:
-        return [PageSpec("sitemap.xml", "sitemap.xml", (("paths", paths),), digest, published=True)]
-    count = -(-len(paths) // SITEMAP_URLS)
-    parts = tuple((f"sitemap{k + 1}.xml", paths[len(paths) * k // count:len(paths) * (k + 1) // count])
+    A part takes a run of the pages in the plan's order; each part lists its run sorted. The
+    pages' paths are read only when a sitemap is rendered: reading 40,000 of them on every build
+    cost more than the rest of a dev-server edit's plan of the sitemap."""
+    if len(pages) <= SITEMAP_URLS:
+        return [PageSpec("sitemap.xml", "sitemap.xml", (("pages", pages),), digest, published=True)]
+    count = -(-len(pages) // SITEMAP_URLS)
+    parts = tuple((f"sitemap{k + 1}.xml", pages[len(pages) * k // count:len(pages) * (k + 1) // count])
                   for k in range(count))
     return [PageSpec("sitemap.xml", "sitemap_index.xml", (("parts", parts),), digest_of(digest, "index", str(count)),
                      published=True),
-            *(PageSpec(name, "sitemap.xml", (("paths", part),), digest_of(digest, name, str(count)), published=True)
+            *(PageSpec(name, "sitemap.xml", (("pages", part),), digest_of(digest, name, str(count)), published=True)
               for name, part in parts)]
 
 
