@@ -13,7 +13,7 @@ import operator
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from typing import Iterable, Mapping, Sequence, TypeVar
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 from generator.config import Config
 from generator.records import Document, Quote, Topic, iso_week, record
@@ -325,16 +325,13 @@ def newest_first(documents: Sequence[Document], before: tuple[Entry, ...]) -> li
     ordered = list(itertools.compress(old, map(operator.not_, map(gone.__contains__, map(id, old))))) if gone else old
     for document in documents if came else ():
         if id(document) in came:
-            key = sort_key(document)
-            low, high = 0, len(ordered)
-            while low < high:
-                middle = (low + high) // 2
-                if sort_key(ordered[middle]) > key:
-                    low = middle + 1
-                else:
-                    high = middle
-            ordered.insert(low, document)
+            insert_newest(ordered, document, sort_key)
     return ordered
+
+
+def changed_places(items: Sequence[object], before: Iterable[object]) -> list[int]:
+    """The places where `items` hold another object than `before`, found by identity in one C pass."""
+    return list(itertools.compress(range(len(items)), map(operator.is_not, items, before)))
 
 
 def patch_releases(ordered: list[Document], taxonomy: dict[str, Topic], before: tuple[Entry, ...]) -> tuple[Entry, ...] | None:
@@ -342,7 +339,7 @@ def patch_releases(ordered: list[Document], taxonomy: dict[str, Topic], before: 
     many documents in the same order, with only the changed documents and their neighbours looked
     at again (the others have the same document and the same neighbours, so the same links).
     None when more than a few documents changed places."""
-    changed = list(itertools.compress(range(len(ordered)), map(operator.is_not, ordered, map(DOCUMENT_OF, before))))
+    changed = changed_places(ordered, map(DOCUMENT_OF, before))
     if not changed:
         return before
     if len(changed) > PATCH_MOST:
@@ -576,15 +573,24 @@ def name_order(ref: Ref) -> tuple[str, str, str]:
 
 def insert_newest_first(entries: list[Entry], entry: Entry) -> None:
     """Put an entry into a list sorted newest first, in its place."""
-    key = sort_key(entry.document)
-    low, high = 0, len(entries)
+    insert_newest(entries, entry, entry_sort_key)
+
+
+def entry_sort_key(entry: Entry) -> tuple[dt.date, dt.datetime, str]:
+    return sort_key(entry.document)
+
+
+def insert_newest(items: list[T], item: T, key: Callable[[T], tuple[dt.date, dt.datetime, str]]) -> None:
+    """Put an item into a list sorted newest first by `key`, in its place (by bisection)."""
+    found = key(item)
+    low, high = 0, len(items)
     while low < high:
         middle = (low + high) // 2
-        if sort_key(entries[middle].document) > key:
+        if key(items[middle]) > found:
             low = middle + 1
         else:
             high = middle
-    entries.insert(low, entry)
+    items.insert(low, item)
 
 
 def aliases_in(entry: Entry, key: str) -> list[str]:
@@ -679,7 +685,7 @@ def build_entities(entries: tuple[Entry, ...], config: Config, previous: EntityI
                 insert_newest_first(kept, entry)
             members[ref] = tuple(kept)
         else:
-            members[ref] = tuple(sorted(kept + new, key=lambda e: sort_key(e.document), reverse=True))
+            members[ref] = tuple(sorted(kept + new, key=entry_sort_key, reverse=True))
         less = named_beside(ref, dropped.get(ref, ()), old.named)
         more = named_beside(ref, joined.get(ref, ()), named)
         if less == more and ref in old.entities:  # an edit that names the same entities keeps the counts
@@ -736,7 +742,7 @@ def changed_entries(entries: tuple[Entry, ...], old: EntityIndex, before: tuple[
     when it does not apply."""
     if not before or len(before) != len(entries) or len(before) != len(old.entries):
         return None
-    changed = list(itertools.compress(range(len(entries)), map(operator.is_not, entries, before)))
+    changed = changed_places(entries, before)
     if len(changed) > PATCH_MOST or any(entries[i].slug != before[i].slug or old.entries.get(before[i].slug) is not before[i]
                                         for i in changed):
         return None
