@@ -249,7 +249,8 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
             corpus.releases.pop(source_file, None)
             corpus.release_problems.pop(source_file, None)
             corpus.release_notes.pop(source_file, None)
-    seen: set[Key] = {key for key in by_source if key[0] not in looked_at} if only_releases is not None else set()
+    seen: set[Key] = set(by_source) - {file.source for source_file in looked_at for file in by_file.get(source_file, ())} \
+        if only_releases is not None else set()  # the annotations of the files not looked at stand
     taken = set(corpus.annotated)
     written: list[str] = []
     kept: list[str] = []
@@ -325,8 +326,10 @@ def ingest(corpus: Corpus, config: Config, changed: frozenset[str] | None = None
 
 def below(paths: frozenset[str], known: dict[str, object]) -> frozenset[str]:
     """The paths, plus every known file inside one of them (a folder that was moved away or deleted)."""
+    if all(path in known for path in paths):  # known files (a watcher's edits): no folder among them
+        return paths
     folders = tuple(p.rstrip("/") + "/" for p in paths)
-    return paths | frozenset(name for name in known if name.startswith(folders)) if paths else paths
+    return paths | frozenset(name for name in known if name.startswith(folders))
 
 
 @record
