@@ -605,7 +605,7 @@ def documents_of(corpus: Corpus) -> tuple[list[Document], list[Problem]]:
 def drop_duplicates(documents: list[Document]) -> tuple[list[Document], list[Problem]]:
     """Two release files with the same bytes are built once: the file whose name sorts first."""
     keys = [key for key in map(SOURCE_KEY, documents) if key[0]]
-    if len(set(keys)) == len(keys):  # no two with the same bytes (the common case: one C pass, no sort)
+    if len(set(keys)) == len(keys):  # no two with the same bytes, the common case: no sort
         return documents, []
     first: dict[Key, str] = {}
     for document in sorted(documents, key=lambda d: (d.source_file, d.path)):
