@@ -169,11 +169,11 @@ class Builder:
             self.memory.runs = self.in_place  # builds follow one another in this process: runs pay (see ByIdentity)
             plan = plan_changes(site, config, theme, previous, templates, self.memory)
         paths = plan.keys  # every page's path (the plan's keys, in its order)
+        removed = sorted(itertools.filterfalse(paths.__contains__, previous))  # the last build's pages this one has not
         known = state.index_key if state.output == str(output) and has_index(output) else ""  # output/pagefind/'s
         line = "" if tool else f"search: off ({search.reason})"
         if self.in_place and output.is_dir():
             forget_cache(config)  # the cache on disk no longer describes output/ once it is touched
-            removed = sorted(itertools.filterfalse(paths.__contains__, previous))
             written = patch_output(rendering(plan), output, removed)  # every page made before any is renamed in
             state.output, state.page_keys = str(output), plan.keys
             if tool is None:
@@ -200,7 +200,6 @@ class Builder:
                 made.extend([index.report.line(len(site.releases))] if index.report else [])
                 return index.unchanged, index.written
 
-            removed = sorted(itertools.filterfalse(paths.__contains__, previous)) if previous else []
             patch = bool(previous) and output.is_dir() and len(plan.todo) + len(removed) <= PATCH_LIMIT
             with self.changing_output(config):
                 if patch:  # few files change: no copy of a 40,000-file site
